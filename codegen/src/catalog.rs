@@ -1,0 +1,155 @@
+//! The catalog: a small generated module beside each client that lists the spec's operations
+//! (the contract summary reviewers read) and maps every schema name to its generated type, so
+//! tests can be driven by the spec alone — a new example or schema needs no new test code.
+
+use std::fmt::Write as _;
+
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+
+use crate::check::{operations, resolve_response};
+
+/// One operation as a caller of the generated client sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationSummary {
+    /// The `operationId`, which is also the Rust method name.
+    pub operation_id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// The request body's schema name and media type, if the operation has a body.
+    pub request: Option<(String, String)>,
+    /// The success body's schema name (`()` when there is none).
+    pub success: String,
+    /// The error body's schema name (`()` when there is none).
+    pub error: String,
+    /// True when the method is written by hand in `client/` rather than generated.
+    pub hand_written: bool,
+    /// The vendor doc page the operation comes from (`externalDocs.url`).
+    pub doc_url: Option<String>,
+}
+
+fn schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<String> {
+    match schema? {
+        ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_string),
+        ReferenceOr::Item(_) => Some("(inline)".into()),
+    }
+}
+
+/// Summaries of every operation of a spec, in document order.
+pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<OperationSummary> {
+    operations(spec)
+        .into_iter()
+        .map(|(path, method, op, _)| {
+            let request = op
+                .request_body
+                .as_ref()
+                .and_then(|b| b.as_item())
+                .and_then(|b| b.content.iter().next())
+                .map(|(mt, content)| {
+                    (schema_name(content.schema.as_ref()).unwrap_or_else(|| "(none)".into()), mt.clone())
+                });
+            let body_of = |success: bool| {
+                let mut names: Vec<String> = op
+                    .responses
+                    .responses
+                    .iter()
+                    .filter(|(code, _)| {
+                        let class = match code {
+                            StatusCode::Code(c) => *c / 100,
+                            StatusCode::Range(r) => *r,
+                        };
+                        (class <= 3) == success
+                    })
+                    .map(|(_, r)| r)
+                    .chain(op.responses.default.as_ref())
+                    .filter_map(|r| resolve_response(spec, r))
+                    .map(|r| {
+                        r.content
+                            .values()
+                            .next()
+                            .and_then(|c| schema_name(c.schema.as_ref()))
+                            .unwrap_or_else(|| "()".into())
+                    })
+                    .collect();
+                names.sort();
+                names.dedup();
+                if names.is_empty() { "()".into() } else { names.join(" | ") }
+            };
+            let operation_id = op.operation_id.clone().unwrap_or_default();
+            OperationSummary {
+                hand_written: hand_written.contains(&operation_id),
+                operation_id,
+                method: method.to_uppercase(),
+                path: path.to_string(),
+                request,
+                success: body_of(true),
+                error: body_of(false),
+                doc_url: op.external_docs.as_ref().map(|d| d.url.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Rust source for the catalog module of one vendor. It is `include!`d inside the vendor module,
+/// next to the generated `types`.
+pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String {
+    let mut out = String::new();
+    let summaries = operation_summaries(spec, hand_written);
+    out.push_str("/// Every operation in the spec, in document order: the contract summary.\n");
+    out.push_str("pub const OPERATIONS: &[crate::catalog::Operation] = &[\n");
+    for s in &summaries {
+        let (request, media) = match &s.request {
+            Some((name, mt)) => (format!("Some({name:?})"), format!("Some({mt:?})")),
+            None => ("None".into(), "None".into()),
+        };
+        let doc = match &s.doc_url {
+            Some(url) => format!("Some({url:?})"),
+            None => "None".into(),
+        };
+        let _ = writeln!(
+            out,
+            "    crate::catalog::Operation {{ operation_id: {:?}, method: {:?}, path: {:?}, \
+             request_type: {request}, request_media_type: {media}, success_type: {:?}, \
+             error_type: {:?}, hand_written: {}, doc_url: {doc} }},",
+            s.operation_id, s.method, s.path, s.success, s.error, s.hand_written
+        );
+    }
+    out.push_str("];\n\n");
+
+    let names: Vec<&String> = spec
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().collect())
+        .unwrap_or_default();
+    out.push_str("/// Every schema name in the spec; each is a type in `types`.\n");
+    out.push_str("pub const SCHEMAS: &[&str] = &[\n");
+    for name in &names {
+        let _ = writeln!(out, "    {name:?},");
+    }
+    out.push_str("];\n\n");
+
+    out.push_str(
+        "/// Decodes `value` as the generated type for `schema`; `None` if the spec has no such schema.\n\
+         pub fn decode(schema: &str, value: serde_json::Value) -> Option<Result<crate::catalog::Decoded, serde_json::Error>> {\n    \
+         match schema {\n",
+    );
+    for name in &names {
+        let _ = writeln!(
+            out,
+            "        {name:?} => Some(crate::catalog::Decoded::of::<types::{name}>(value)),"
+        );
+    }
+    out.push_str("        _ => None,\n    }\n}\n\n");
+
+    out.push_str(
+        "/// The JSON Schema (schemars) of the generated type for `schema`.\n\
+         pub fn json_schema(schema: &str) -> Option<schemars::schema::RootSchema> {\n    \
+         match schema {\n",
+    );
+    for name in &names {
+        let _ = writeln!(out, "        {name:?} => Some(schemars::schema_for!(types::{name})),");
+    }
+    out.push_str("        _ => None,\n    }\n}\n");
+    out
+}

@@ -1,0 +1,61 @@
+//! Reading a spec file into `openapiv3::OpenAPI`, with messages that point at the line.
+
+use std::path::Path;
+
+use crate::error::{SpecError, SpecErrors};
+
+/// Reads and parses a spec file (YAML or JSON). The same function serves `build.rs` and
+/// `kyc-contract`, so both see a spec the same way.
+pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, SpecErrors> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        SpecError::general(
+            &label,
+            format!("cannot read the file: {err}"),
+            "check the path; specs live in openapi/ at the repository root",
+        )
+    })?;
+    parse_spec(&label, &text)
+}
+
+/// Parses spec text. `label` names the file in messages.
+pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErrors> {
+    // Two steps: a generic YAML value first, so that a YAML syntax error and an OpenAPI shape
+    // error get different messages, and the version is checked before openapiv3 fails on
+    // 3.1-only keywords with a message that would not say "3.1".
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+        SpecError::general(
+            label,
+            format!("not valid YAML: {err}"),
+            "fix the YAML syntax at the line and column given (indentation, quoting, a tab)",
+        )
+    })?;
+    let version = value
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    if !version.starts_with("3.0.") {
+        let problem = if version.is_empty() {
+            "no `openapi:` version field".to_string()
+        } else {
+            format!("`openapi: {version}` is not supported")
+        };
+        return Err(SpecError::general(
+            label,
+            problem,
+            "progenitor reads OpenAPI 3.0.x only: write `openapi: 3.0.3` (and use 3.0 forms: \
+             `nullable: true` rather than type arrays, `example` rather than `examples` in schemas)",
+        )
+        .into());
+    }
+    serde_yaml::from_value(value).map_err(|err| {
+        SpecError::general(
+            label,
+            format!("not a valid OpenAPI 3.0 document: {err}"),
+            "compare the element named with the OpenAPI 3.0.3 specification (a misspelt key, a \
+             string where a list is expected, a response code that is not quoted)",
+        )
+        .into()
+    })
+}

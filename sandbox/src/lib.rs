@@ -1,0 +1,1 @@
+//! The offline sandbox (work in progress).
