@@ -24,7 +24,7 @@ fn main() {
             VendorSpec {
                 file: "openapi/iluma.yaml".into(),
                 // multipart/form-data: progenitor cannot generate it; see client/iluma/id_card.rs.
-                hand_written: vec![],
+                hand_written: vec!["verify_id_card".into()],
                 inner_type: "crate::iluma::Auth".into(),
             },
         ),
