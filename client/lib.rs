@@ -1,3 +1,41 @@
+//! Typed Rust clients for two Indonesian KYC vendors, generated at compile time from the
+//! hand-authored OpenAPI specs in `openapi/`:
+//!
+//! - [`kredibel`]: certificate issuance and biometric verification (Bearer API key);
+//! - [`iluma`]: CFT + PEP screening, KTP biometric verification, health, callback token and API
+//!   key retrieval (HTTP Basic, API key as the username).
+//!
+//! Each vendor module re-exports the progenitor-generated `Client`, its request builders and
+//! its `types`, and adds what is written by hand: the constructor that applies the vendor's
+//! auth ([`kredibel::Client::with_api_key`], [`iluma::Client::with_api_key`]), and for Iluma the
+//! multipart KTP verification that progenitor cannot generate. [`catalog`] describes every
+//! operation and schema of both specs as data.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use kyc_clients::{Environment, kredibel};
+//!
+//! let client = kredibel::Client::with_api_key(Environment::Sandbox, "my-sandbox-key")?;
+//! let verification = client
+//!     .verify_biometric()
+//!     .body(
+//!         kredibel::types::BiometricVerificationRequest::builder()
+//!             .identity_id("1234567890123456")
+//!             .face_image("/9j/4AAQSkZJRg=="),
+//!     )
+//!     .send()
+//!     .await?;
+//! println!("face matches: {:?}", verification.data.response.face);
+//! # Ok(())
+//! # }
+//! ```
+
 pub mod catalog;
-pub mod kredibel;
+mod config;
 pub mod iluma;
+pub mod kredibel;
+mod transport;
+
+pub use config::{ApiKey, ConfigError, Environment};
+/// The generated clients' error and response types (from `progenitor-client`).
+pub use progenitor_client::{Error, ResponseValue};

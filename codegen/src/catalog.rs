@@ -23,6 +23,8 @@ pub struct OperationSummary {
     pub success: String,
     /// The error body's schema name (`()` when there is none).
     pub error: String,
+    /// Whether the request carries credentials (the operation's `security`, else the spec's).
+    pub authenticated: bool,
     /// True when the method is written by hand in `client/` rather than generated.
     pub hand_written: bool,
     /// The vendor doc page the operation comes from (`externalDocs.url`).
@@ -47,7 +49,10 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
                 .and_then(|b| b.as_item())
                 .and_then(|b| b.content.iter().next())
                 .map(|(mt, content)| {
-                    (schema_name(content.schema.as_ref()).unwrap_or_else(|| "(none)".into()), mt.clone())
+                    (
+                        schema_name(content.schema.as_ref()).unwrap_or_else(|| "(none)".into()),
+                        mt.clone(),
+                    )
                 });
             let body_of = |success: bool| {
                 let mut names: Vec<String> = op
@@ -74,10 +79,16 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
                     .collect();
                 names.sort();
                 names.dedup();
-                if names.is_empty() { "()".into() } else { names.join(" | ") }
+                if names.is_empty() {
+                    "()".into()
+                } else {
+                    names.join(" | ")
+                }
             };
             let operation_id = op.operation_id.clone().unwrap_or_default();
+            let security = op.security.as_ref().or(spec.security.as_ref());
             OperationSummary {
+                authenticated: security.is_some_and(|s| s.iter().any(|r| !r.is_empty())),
                 hand_written: hand_written.contains(&operation_id),
                 operation_id,
                 method: method.to_uppercase(),
@@ -111,8 +122,8 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
             out,
             "    crate::catalog::Operation {{ operation_id: {:?}, method: {:?}, path: {:?}, \
              request_type: {request}, request_media_type: {media}, success_type: {:?}, \
-             error_type: {:?}, hand_written: {}, doc_url: {doc} }},",
-            s.operation_id, s.method, s.path, s.success, s.error, s.hand_written
+             error_type: {:?}, authenticated: {}, hand_written: {}, doc_url: {doc} }},",
+            s.operation_id, s.method, s.path, s.success, s.error, s.authenticated, s.hand_written
         );
     }
     out.push_str("];\n\n");
@@ -148,7 +159,10 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
          match schema {\n",
     );
     for name in &names {
-        let _ = writeln!(out, "        {name:?} => Some(schemars::schema_for!(types::{name})),");
+        let _ = writeln!(
+            out,
+            "        {name:?} => Some(schemars::schema_for!(types::{name})),"
+        );
     }
     out.push_str("        _ => None,\n    }\n}\n");
     out

@@ -9,7 +9,9 @@ use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Respons
 use crate::error::{SpecError, SpecErrors};
 
 /// Every operation of a spec with its method and path, in document order.
-pub(crate) fn operations(spec: &OpenAPI) -> Vec<(&str, &str, &Operation, &[ReferenceOr<Parameter>])> {
+pub(crate) fn operations(
+    spec: &OpenAPI,
+) -> Vec<(&str, &str, &Operation, &[ReferenceOr<Parameter>])> {
     spec.paths
         .iter()
         .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
@@ -52,11 +54,15 @@ pub(crate) fn check(file: &str, spec: &OpenAPI, hand_written: &[String]) -> Resu
             Some(id) => {
                 if id.to_snake_case() != *id {
                     report(
-                        format!("`operationId: {id}` is not snake_case; the Rust method would be renamed"),
+                        format!(
+                            "`operationId: {id}` is not snake_case; the Rust method would be renamed"
+                        ),
                         format!("write it as `{}`", id.to_snake_case()),
                     );
                 }
-                if let Some(other) = seen_ids.insert(id.clone(), format!("{} {path}", method.to_uppercase())) {
+                if let Some(other) =
+                    seen_ids.insert(id.clone(), format!("{} {path}", method.to_uppercase()))
+                {
                     report(
                         format!("`operationId: {id}` is also used by {other}"),
                         "give each operation its own operationId".into(),
@@ -64,7 +70,10 @@ pub(crate) fn check(file: &str, spec: &OpenAPI, hand_written: &[String]) -> Resu
                 }
             }
         }
-        if hand_written.iter().any(|h| Some(h) == op.operation_id.as_ref()) {
+        if hand_written
+            .iter()
+            .any(|h| Some(h) == op.operation_id.as_ref())
+        {
             continue;
         }
         check_parameters(spec, path, path_params, op, &mut report);
@@ -177,7 +186,11 @@ fn collect_refs(value: &serde_json::Value, at: &str, out: &mut Vec<(String, Stri
                         out.push((at.to_string(), target.to_string()));
                     }
                 } else {
-                    collect_refs(child, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                    collect_refs(
+                        child,
+                        &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
                 }
             }
         }
@@ -236,7 +249,9 @@ fn check_parameters(
             if !declared.contains(name) {
                 report(
                     format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"),
-                    format!("add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"),
+                    format!(
+                        "add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+                    ),
                 );
             }
         }
@@ -245,7 +260,10 @@ fn check_parameters(
         if let Parameter::Path { parameter_data, .. } = p {
             if !parameter_data.required {
                 report(
-                    format!("path parameter `{}` is not `required: true`", parameter_data.name),
+                    format!(
+                        "path parameter `{}` is not `required: true`",
+                        parameter_data.name
+                    ),
                     "path parameters are always required: add `required: true`".into(),
                 );
             }
@@ -253,7 +271,10 @@ fn check_parameters(
     }
 }
 
-fn resolve_parameter<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    p: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
     match p {
         ReferenceOr::Item(p) => Some(p),
         ReferenceOr::Reference { reference } => {
@@ -266,17 +287,27 @@ fn resolve_parameter<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Op
     }
 }
 
-fn resolve_request_body<'a>(spec: &'a OpenAPI, b: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
+fn resolve_request_body<'a>(
+    spec: &'a OpenAPI,
+    b: &'a ReferenceOr<RequestBody>,
+) -> Option<&'a RequestBody> {
     match b {
         ReferenceOr::Item(b) => Some(b),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/requestBodies/")?;
-            spec.components.as_ref()?.request_bodies.get(name)?.as_item()
+            spec.components
+                .as_ref()?
+                .request_bodies
+                .get(name)?
+                .as_item()
         }
     }
 }
 
-pub(crate) fn resolve_response<'a>(spec: &'a OpenAPI, r: &'a ReferenceOr<Response>) -> Option<&'a Response> {
+pub(crate) fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    r: &'a ReferenceOr<Response>,
+) -> Option<&'a Response> {
     match r {
         ReferenceOr::Item(r) => Some(r),
         ReferenceOr::Reference { reference } => {
@@ -291,13 +322,19 @@ fn is_json(media_type: &str) -> bool {
 }
 
 fn check_request_body(spec: &OpenAPI, op: &Operation, report: &mut impl FnMut(String, String)) {
-    let Some(body) = op.request_body.as_ref().and_then(|b| resolve_request_body(spec, b)) else {
+    let Some(body) = op
+        .request_body
+        .as_ref()
+        .and_then(|b| resolve_request_body(spec, b))
+    else {
         return;
     };
     for (media_type, content) in &body.content {
         if !is_json(media_type) {
             report(
-                format!("has a `{media_type}` request body, which progenitor cannot generate (the whole generation would fail)"),
+                format!(
+                    "has a `{media_type}` request body, which progenitor cannot generate (the whole generation would fail)"
+                ),
                 "keep the operation in the spec as documentation, add its operationId to the \
                  hand-written list in build.rs, and write the method by hand in client/ (as \
                  `verify_id_card` is)"
@@ -326,7 +363,10 @@ fn response_kind(response: &Response) -> String {
         Some((_, content)) => match &content.schema {
             Some(ReferenceOr::Reference { reference }) => reference.clone(),
             Some(ReferenceOr::Item(schema)) => {
-                format!("an inline schema {}", serde_json::to_string(schema).unwrap_or_default())
+                format!(
+                    "an inline schema {}",
+                    serde_json::to_string(schema).unwrap_or_default()
+                )
             }
             None => "a JSON body without a schema".into(),
         },
@@ -373,8 +413,11 @@ fn check_responses(spec: &OpenAPI, op: &Operation, report: &mut impl FnMut(Strin
             }
             if is_json(mt) && matches!(content.schema, Some(ReferenceOr::Item(_))) {
                 report(
-                    format!("response {code} has an inline schema; the Rust type would get a made-up name"),
-                    "move the schema into components/schemas under a domain name and `$ref` it".into(),
+                    format!(
+                        "response {code} has an inline schema; the Rust type would get a made-up name"
+                    ),
+                    "move the schema into components/schemas under a domain name and `$ref` it"
+                        .into(),
                 );
             }
         }

@@ -18,7 +18,11 @@ pub struct SpecError {
 
 impl SpecError {
     /// A problem with the file as a whole.
-    pub fn general(file: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn general(
+        file: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Self {
             file: file.into(),
             operation: None,

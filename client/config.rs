@@ -1,0 +1,85 @@
+//! What a caller chooses when building a client: the environment and the API key.
+
+use std::fmt;
+
+/// Where a client sends its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// The vendor's sandbox: documented dummy answers, no charge.
+    Sandbox,
+    /// The vendor's live API: real checks, billed.
+    Production,
+    /// Any other base URL, e.g. the offline `kyc-sandbox` on `http://127.0.0.1:PORT/kredibel`.
+    /// It is used as given (a trailing `/` is removed).
+    Custom(String),
+}
+
+/// An API key. Its `Debug` and `Display` never show it, so it can sit in structs that are
+/// logged; read it with [`ApiKey::expose`] only to put it on the wire.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself. Keep the result out of logs and error messages.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        Self(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        Self(key.to_string())
+    }
+}
+
+/// A client could not be built from the given configuration. The message never contains the
+/// API key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The API key is empty or cannot go into an HTTP header.
+    #[error("the API key is {0}")]
+    InvalidApiKey(&'static str),
+    /// The API key belongs to another environment than the one asked for.
+    #[error("{vendor}: {reason}")]
+    KeyEnvironmentMismatch {
+        /// The vendor.
+        vendor: &'static str,
+        /// What does not match, without the key.
+        reason: String,
+    },
+    /// The base URL is not usable.
+    #[error("base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// The HTTP client could not be built (TLS backend initialisation).
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
