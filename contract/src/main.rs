@@ -1,1 +1,124 @@
-fn main() {}
+//! `kyc-contract`: classifies spec changes for reviewers.
+//!
+//! Exit codes: 0 nothing breaks, 1 something breaks (on the wire or for Rust callers), 2 bad
+//! input (unreadable file, a spec that does not parse, an unknown git revision, bad arguments).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kyc_contract::input::{self, InputError};
+use kyc_contract::{Report, Rule, diff_vendor};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kyc-contract",
+    version,
+    about = "What a change to the vendor OpenAPI specs breaks, on the wire and for Rust callers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compare two spec files, or every spec in openapi/ against a git revision.
+    Diff(DiffArgs),
+    /// Print every rule with its class, as a Markdown table.
+    Rules,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The old revision of the spec.
+    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    old: Option<PathBuf>,
+    /// The new revision of the spec.
+    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    new: Option<PathBuf>,
+    /// Compare every spec in openapi/ (work tree) with the same files at this git revision.
+    #[arg(long, value_name = "GIT-REV")]
+    base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// A one-page report for reviewers.
+    Markdown,
+    /// The structure documented in contract/README.md.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Rules => {
+            print!("{}", Rule::catalogue_markdown());
+            ExitCode::SUCCESS
+        }
+        Command::Diff(args) => match run_diff(&args) {
+            Ok(report) => {
+                match args.format {
+                    Format::Markdown => print!("{}", report.to_markdown()),
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+                    ),
+                }
+                if report.is_breaking() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(err) => {
+                eprintln!("kyc-contract: bad input: {err}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_diff(args: &DiffArgs) -> Result<Report, InputError> {
+    let cwd = std::env::current_dir().map_err(|err| InputError {
+        file: ".".into(),
+        problem: format!("cannot read the current directory: {err}"),
+    })?;
+    let (vendors, version_root) = match (&args.base, &args.old, &args.new) {
+        (Some(rev), _, _) => {
+            let root = input::repo_root(&cwd)?;
+            let pairs = input::load_base(&root, rev)?;
+            let vendors = pairs
+                .iter()
+                .map(|p| diff_vendor(&p.file, p.old.as_ref(), p.new.as_ref()))
+                .collect();
+            (vendors, Some(root))
+        }
+        (None, Some(old), Some(new)) => {
+            let (old_spec, new_spec) = (input::load_file(old)?, input::load_file(new)?);
+            let vendor = diff_vendor(&new.display().to_string(), Some(&old_spec), Some(&new_spec));
+            // The crate version is advisory: outside the repository the report still works.
+            (vec![vendor], input::repo_root(&cwd).ok())
+        }
+        _ => {
+            return Err(InputError {
+                file: "arguments".into(),
+                problem: "give OLD and NEW spec files, or --base <git-rev>".into(),
+            });
+        }
+    };
+    let report = Report::new(vendors);
+    Ok(
+        match version_root
+            .as_deref()
+            .and_then(input::client_crate_version)
+        {
+            Some(version) => report.with_crate_version(version),
+            None => report,
+        },
+    )
+}

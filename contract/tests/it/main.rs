@@ -1,0 +1,1 @@
+//! Integration tests of kyc-contract: one binary, modules per topic.
