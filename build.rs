@@ -35,8 +35,14 @@ fn main() {
         println!("cargo:rerun-if-changed={}", vendor.file.display());
         match kyc_codegen::generate(vendor) {
             Ok(generated) => {
-                write(&out_dir.join(format!("{name}_client.rs")), &generated.client);
-                write(&out_dir.join(format!("{name}_catalog.rs")), &generated.catalog);
+                write(
+                    &out_dir.join(format!("{name}_client.rs")),
+                    &generated.client,
+                );
+                write(
+                    &out_dir.join(format!("{name}_catalog.rs")),
+                    &generated.catalog,
+                );
             }
             Err(errors) => {
                 eprintln!("{errors}");

@@ -11,6 +11,9 @@ pub struct Operation {
     pub method: &'static str,
     /// Path template, e.g. `/v0/identity/individual_cft_peps/{id}`.
     pub path: &'static str,
+    /// Path, query and header parameters; each is a builder method of the same (snake_case)
+    /// name.
+    pub parameters: &'static [Parameter],
     /// Schema name of the request body (a type in the vendor's `types`), if any.
     pub request_type: Option<&'static str>,
     /// Media type of the request body, if any.
@@ -26,6 +29,17 @@ pub struct Operation {
     pub hand_written: bool,
     /// The vendor doc page the operation comes from.
     pub doc_url: Option<&'static str>,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: &'static str,
+    /// Whether the request must carry it.
+    pub required: bool,
 }
 
 /// A JSON value decoded into a generated type and encoded back.

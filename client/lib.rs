@@ -34,6 +34,7 @@ pub mod catalog;
 mod config;
 pub mod iluma;
 pub mod kredibel;
+pub mod privacy;
 mod transport;
 
 pub use config::{ApiKey, ConfigError, Environment};

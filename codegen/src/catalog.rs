@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
-use crate::check::{operations, resolve_response};
+use crate::check::{operations, resolve_parameter, resolve_response};
 
 /// One operation as a caller of the generated client sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,9 @@ pub struct OperationSummary {
     pub method: String,
     /// Path template.
     pub path: String,
+    /// Parameters as `(name, location, required)`, location being `path`, `query`, `header`
+    /// or `cookie`: each becomes a builder method named after it in snake_case.
+    pub parameters: Vec<(String, String, bool)>,
     /// The request body's schema name and media type, if the operation has a body.
     pub request: Option<(String, String)>,
     /// The success body's schema name (`()` when there is none).
@@ -42,7 +45,22 @@ fn schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<String
 pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<OperationSummary> {
     operations(spec)
         .into_iter()
-        .map(|(path, method, op, _)| {
+        .map(|(path, method, op, path_params)| {
+            let parameters = path_params
+                .iter()
+                .chain(&op.parameters)
+                .filter_map(|p| resolve_parameter(spec, p))
+                .map(|p| {
+                    let location = match p {
+                        openapiv3::Parameter::Path { .. } => "path",
+                        openapiv3::Parameter::Query { .. } => "query",
+                        openapiv3::Parameter::Header { .. } => "header",
+                        openapiv3::Parameter::Cookie { .. } => "cookie",
+                    };
+                    let data = p.parameter_data_ref();
+                    (data.name.clone(), location.to_string(), data.required)
+                })
+                .collect();
             let request = op
                 .request_body
                 .as_ref()
@@ -93,6 +111,7 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
                 operation_id,
                 method: method.to_uppercase(),
                 path: path.to_string(),
+                parameters,
                 request,
                 success: body_of(true),
                 error: body_of(false),
@@ -114,6 +133,15 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
             Some((name, mt)) => (format!("Some({name:?})"), format!("Some({mt:?})")),
             None => ("None".into(), "None".into()),
         };
+        let parameters: Vec<String> = s
+            .parameters
+            .iter()
+            .map(|(name, location, required)| {
+                format!(
+                    "crate::catalog::Parameter {{ name: {name:?}, location: {location:?}, required: {required} }}"
+                )
+            })
+            .collect();
         let doc = match &s.doc_url {
             Some(url) => format!("Some({url:?})"),
             None => "None".into(),
@@ -121,9 +149,16 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
         let _ = writeln!(
             out,
             "    crate::catalog::Operation {{ operation_id: {:?}, method: {:?}, path: {:?}, \
-             request_type: {request}, request_media_type: {media}, success_type: {:?}, \
+             parameters: &[{}], request_type: {request}, request_media_type: {media}, success_type: {:?}, \
              error_type: {:?}, authenticated: {}, hand_written: {}, doc_url: {doc} }},",
-            s.operation_id, s.method, s.path, s.success, s.error, s.authenticated, s.hand_written
+            s.operation_id,
+            s.method,
+            s.path,
+            parameters.join(", "),
+            s.success,
+            s.error,
+            s.authenticated,
+            s.hand_written
         );
     }
     out.push_str("];\n\n");
@@ -164,6 +199,123 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
             "        {name:?} => Some(schemars::schema_for!(types::{name})),"
         );
     }
-    out.push_str("        _ => None,\n    }\n}\n");
+    out.push_str("        _ => None,\n    }\n}\n\n");
+
+    out.push_str(
+        "/// Where personal data sits in values of `schema` (the spec's `x-pii` marks).\n\
+         pub fn pii_paths(schema: &str) -> &'static [(&'static str, crate::privacy::Pii)] {\n    \
+         match schema {\n",
+    );
+    if let Some(components) = &spec.components {
+        for (name, schema) in &components.schemas {
+            let paths = pii_paths(spec, schema);
+            if paths.is_empty() {
+                continue;
+            }
+            let entries: Vec<String> = paths
+                .iter()
+                .map(|(path, kind)| {
+                    let variant = PII_KINDS
+                        .iter()
+                        .find(|(k, _)| k == kind)
+                        .map(|(_, v)| *v)
+                        .unwrap_or("Secret");
+                    format!("({path:?}, crate::privacy::Pii::{variant})")
+                })
+                .collect();
+            let _ = writeln!(out, "        {name:?} => &[{}],", entries.join(", "));
+        }
+    }
+    out.push_str("        _ => &[],\n    }\n}\n");
     out
+}
+
+/// The kinds of personal or secret data a spec marks with `x-pii`, and the Rust variant each
+/// becomes in `kyc_clients::privacy::Pii`.
+pub const PII_KINDS: &[(&str, &str)] = &[
+    ("nik", "Nik"),
+    ("name", "Name"),
+    ("birth-date", "BirthDate"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("address", "Address"),
+    ("image", "Image"),
+    ("secret", "Secret"),
+];
+
+/// Where personal data sits in values of `schema`: `(path, kind)` pairs, the path in dotted
+/// form with `[]` for "every item" (`results[].names`), `""` for the whole value.
+pub fn pii_paths(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    walk_pii(spec, schema, "", 0, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk_pii(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<Schema>,
+    path: &str,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) {
+    // The vendor specs have no recursive schemas; the bound keeps a future one from looping.
+    if depth > 16 {
+        return;
+    }
+    let schema = match schema {
+        ReferenceOr::Item(schema) => schema,
+        ReferenceOr::Reference { reference } => {
+            let Some(target) = reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| spec.components.as_ref()?.schemas.get(name))
+            else {
+                return;
+            };
+            return walk_pii(spec, target, path, depth + 1, out);
+        }
+    };
+    if let Some(kind) = schema
+        .schema_data
+        .extensions
+        .get("x-pii")
+        .and_then(|v| v.as_str())
+    {
+        out.push((path.to_string(), kind.to_string()));
+        return;
+    }
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            for (name, property) in &object.properties {
+                walk_pii(spec, &property.clone().unbox(), &join(name), depth + 1, out);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = &array.items {
+                walk_pii(
+                    spec,
+                    &items.clone().unbox(),
+                    &format!("{path}[]"),
+                    depth + 1,
+                    out,
+                );
+            }
+        }
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AnyOf { any_of: members }
+        | SchemaKind::AllOf { all_of: members } => {
+            for member in members {
+                walk_pii(spec, member, path, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
 }

@@ -36,6 +36,7 @@ pub(crate) fn check(file: &str, spec: &OpenAPI, hand_written: &[String]) -> Resu
     let mut problems = Vec::new();
     check_refs(file, spec, &mut problems);
     check_schema_names(file, spec, &mut problems);
+    check_pii_kinds(file, spec, &mut problems);
 
     let mut seen_ids = BTreeMap::new();
     for (path, method, op, path_params) in operations(spec) {
@@ -271,7 +272,7 @@ fn check_parameters(
     }
 }
 
-fn resolve_parameter<'a>(
+pub(crate) fn resolve_parameter<'a>(
     spec: &'a OpenAPI,
     p: &'a ReferenceOr<Parameter>,
 ) -> Option<&'a Parameter> {
@@ -469,5 +470,53 @@ fn check_responses(spec: &OpenAPI, op: &Operation, report: &mut impl FnMut(Strin
              error envelope), with the differences as fields or `oneOf` inside it"
                 .into(),
         );
+    }
+}
+
+fn check_pii_kinds(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
+    let Ok(document) = serde_json::to_value(spec) else {
+        return;
+    };
+    let mut found = Vec::new();
+    collect_key(&document, "", "x-pii", &mut found);
+    let known: Vec<&str> = crate::catalog::PII_KINDS.iter().map(|(k, _)| *k).collect();
+    for (at, value) in found {
+        if !value.as_str().is_some_and(|v| known.contains(&v)) {
+            problems.push(SpecError::general(
+                file,
+                format!("`x-pii: {value}` at {at} is not a known kind of personal data"),
+                format!("use one of: {}", known.join(", ")),
+            ));
+        }
+    }
+}
+
+fn collect_key(
+    value: &serde_json::Value,
+    at: &str,
+    wanted: &str,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                if key == wanted {
+                    out.push((at.to_string(), child.clone()));
+                } else {
+                    collect_key(
+                        child,
+                        &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                        wanted,
+                        out,
+                    );
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_key(child, &format!("{at}/{i}"), wanted, out);
+            }
+        }
+        _ => {}
     }
 }

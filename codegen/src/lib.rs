@@ -13,7 +13,7 @@ mod load;
 
 use std::path::{Path, PathBuf};
 
-pub use catalog::{OperationSummary, operation_summaries};
+pub use catalog::{OperationSummary, PII_KINDS, operation_summaries, pii_paths};
 pub use error::{SpecError, SpecErrors};
 pub use load::{load_spec, parse_spec};
 

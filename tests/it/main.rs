@@ -1,0 +1,12 @@
+//! The integration tests, in one binary so they link once.
+//!
+//! Most of them are driven by the specs themselves: adding an example, a schema or an
+//! operation to `openapi/*.yaml` adds its snapshot or check with no new test code.
+
+mod examples;
+mod id_card_multipart;
+mod schemas;
+mod spec_docs;
+mod summary;
+mod support;
+mod wire;

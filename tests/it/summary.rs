@@ -1,0 +1,51 @@
+//! The contract summary: one line per operation, so a reviewer sees renamed methods and
+//! changed request/response types at a glance (`snapshots/summary/`).
+
+use crate::support::{in_snapshots, vendors};
+
+#[test]
+fn contract_summary() {
+    let mut lines = Vec::new();
+    for vendor in vendors() {
+        for op in vendor.operations {
+            lines.push(format!(
+                "{:<8} {:<4} {:<42} client.{}({}){} -> {} | error {}{}{}",
+                vendor.name,
+                op.method,
+                op.path,
+                op.operation_id,
+                match (op.request_type, op.request_media_type) {
+                    (Some(ty), Some(media)) if media != "application/json" =>
+                        format!("{ty} as {media}"),
+                    (Some(ty), _) => ty.to_string(),
+                    (None, _) => String::new(),
+                },
+                op.parameters
+                    .iter()
+                    .map(|p| format!(
+                        ".{}({}{})",
+                        p.name.replace('-', "_"),
+                        p.location,
+                        if p.required { "" } else { ", optional" }
+                    ))
+                    .collect::<String>(),
+                op.success_type,
+                op.error_type,
+                if op.authenticated { "" } else { " [no auth]" },
+                if op.hand_written {
+                    " [hand-written]"
+                } else {
+                    ""
+                },
+            ));
+        }
+    }
+    in_snapshots("summary", || {
+        insta::with_settings!({
+            description => "vendor, method, path, Rust method(request type) -> success type | error type",
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("operations", lines.join("\n"));
+        });
+    });
+}

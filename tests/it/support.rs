@@ -1,0 +1,304 @@
+//! Shared by the tests: the specs as data, their examples, a key-by-key JSON comparison, and a
+//! capturing HTTP server on 127.0.0.1:0.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+/// One vendor as the tests see it.
+pub struct Vendor {
+    pub name: &'static str,
+    pub file: &'static str,
+    pub spec: OpenAPI,
+    pub decode: fn(&str, Value) -> Option<Result<kyc_clients::catalog::Decoded, serde_json::Error>>,
+    pub json_schema: fn(&str) -> Option<schemars::schema::RootSchema>,
+    pub pii_paths: fn(&str) -> &'static [(&'static str, kyc_clients::privacy::Pii)],
+    pub operations: &'static [kyc_clients::catalog::Operation],
+    pub schemas: &'static [&'static str],
+}
+
+/// Both vendors, their specs read with the same loader as build.rs.
+pub fn vendors() -> Vec<Vendor> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let load =
+        |file: &str| kyc_codegen::load_spec(&root.join(file)).unwrap_or_else(|e| panic!("{e}"));
+    vec![
+        Vendor {
+            name: "kredibel",
+            file: "openapi/kredibel.yaml",
+            spec: load("openapi/kredibel.yaml"),
+            decode: kyc_clients::kredibel::catalog::decode,
+            json_schema: kyc_clients::kredibel::catalog::json_schema,
+            pii_paths: kyc_clients::kredibel::catalog::pii_paths,
+            operations: kyc_clients::kredibel::catalog::OPERATIONS,
+            schemas: kyc_clients::kredibel::catalog::SCHEMAS,
+        },
+        Vendor {
+            name: "iluma",
+            file: "openapi/iluma.yaml",
+            spec: load("openapi/iluma.yaml"),
+            decode: kyc_clients::iluma::catalog::decode,
+            json_schema: kyc_clients::iluma::catalog::json_schema,
+            pii_paths: kyc_clients::iluma::catalog::pii_paths,
+            operations: kyc_clients::iluma::catalog::OPERATIONS,
+            schemas: kyc_clients::iluma::catalog::SCHEMAS,
+        },
+    ]
+}
+
+/// A named example of a request or response body, with the schema it documents.
+pub struct Example {
+    /// The operation, or `components` for a shared response.
+    pub operation_id: String,
+    /// `request` or the response status (`200`, `4XX`, ...).
+    pub place: String,
+    pub name: String,
+    pub media_type: String,
+    pub schema: String,
+    pub value: Value,
+}
+
+impl Example {
+    /// A stable snapshot name: `vendor__operation__place__example`.
+    pub fn snapshot_name(&self, vendor: &str) -> String {
+        format!(
+            "{vendor}__{}__{}__{}",
+            self.operation_id, self.place, self.name
+        )
+    }
+}
+
+fn schema_ref(schema: Option<&ReferenceOr<Schema>>) -> String {
+    match schema {
+        Some(ReferenceOr::Reference { reference }) => {
+            reference.rsplit('/').next().unwrap_or_default().to_string()
+        }
+        _ => panic!("bodies must $ref a named schema (kyc-codegen enforces this)"),
+    }
+}
+
+fn media_examples(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+    spec: &OpenAPI,
+    operation_id: &str,
+    place: &str,
+    out: &mut Vec<Example>,
+) {
+    for (media_type, media) in content {
+        let schema = schema_ref(media.schema.as_ref());
+        for (name, example) in &media.examples {
+            let example = match example {
+                ReferenceOr::Item(example) => example,
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.rsplit('/').next().unwrap_or_default();
+                    spec.components.as_ref().unwrap().examples[key]
+                        .as_item()
+                        .expect("one level of example $ref")
+                }
+            };
+            out.push(Example {
+                operation_id: operation_id.to_string(),
+                place: place.to_string(),
+                name: name.clone(),
+                media_type: media_type.clone(),
+                schema: schema.clone(),
+                value: example.value.clone().expect("examples carry `value`"),
+            });
+        }
+    }
+}
+
+/// Every named example of every operation, requests and responses, in document order.
+pub fn examples(spec: &OpenAPI) -> Vec<Example> {
+    let mut out = Vec::new();
+    for (_, _, op) in spec.operations() {
+        let id = op.operation_id.clone().unwrap_or_default();
+        if let Some(ReferenceOr::Item(body)) = &op.request_body {
+            media_examples(&body.content, spec, &id, "request", &mut out);
+        }
+        for (status, response) in &op.responses.responses {
+            // Shared responses (`$ref: #/components/responses/...`) are listed once below, not
+            // once per operation that uses them.
+            if let ReferenceOr::Item(response) = response {
+                media_examples(&response.content, spec, &id, &status.to_string(), &mut out);
+            }
+        }
+    }
+    if let Some(components) = &spec.components {
+        for (name, response) in &components.responses {
+            if let ReferenceOr::Item(response) = response {
+                media_examples(
+                    &response.content,
+                    spec,
+                    "components",
+                    &format!("responses.{name}"),
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    response: &'a ReferenceOr<openapiv3::Response>,
+) -> &'a openapiv3::Response {
+    match response {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { reference } => {
+            let key = reference.rsplit('/').next().unwrap_or_default();
+            spec.components.as_ref().unwrap().responses[key]
+                .as_item()
+                .expect("one level of response $ref")
+        }
+    }
+}
+
+/// Every difference between two JSON values, each as `key path: what differs`. Empty when
+/// equal. Numbers compare by value (`1` and `1.0` are the same number on the wire).
+pub fn json_differences(expected: &Value, actual: &Value, path: &str) -> Vec<String> {
+    let at = if path.is_empty() { "(root)" } else { path };
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let mut out = Vec::new();
+            for (key, ev) in e {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match a.get(key) {
+                    Some(av) => out.extend(json_differences(ev, av, &child)),
+                    None => out.push(format!("Key {child}: lost in the round trip (was {ev})")),
+                }
+            }
+            for (key, av) in a {
+                if !e.contains_key(key) {
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    out.push(format!("Key {child}: added by the round trip ({av})"));
+                }
+            }
+            out
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            let mut out = Vec::new();
+            if e.len() != a.len() {
+                out.push(format!("Key {at}: {} items became {}", e.len(), a.len()));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                out.extend(json_differences(ev, av, &format!("{path}[{i}]")));
+            }
+            out
+        }
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Vec::new(),
+        (e, a) if e == a => Vec::new(),
+        (e, a) => vec![format!("Key {at}: {e} became {a}")],
+    }
+}
+
+/// What the capturing server saw of one request.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// A server on 127.0.0.1:0 that records every request and answers each with the same canned
+/// status and JSON body.
+pub struct CaptureServer {
+    pub base_url: String,
+    pub requests: Arc<Mutex<Vec<Captured>>>,
+    reply: Arc<Mutex<(StatusCode, Value)>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl CaptureServer {
+    pub async fn start() -> Self {
+        let requests: Arc<Mutex<Vec<Captured>>> = Arc::default();
+        let reply = Arc::new(Mutex::new((StatusCode::OK, Value::Null)));
+        let app = {
+            let requests = requests.clone();
+            let reply = reply.clone();
+            axum::Router::new().fallback(
+                move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                    let requests = requests.clone();
+                    let reply = reply.clone();
+                    async move {
+                        requests.lock().unwrap().push(Captured {
+                            method,
+                            uri,
+                            headers,
+                            body,
+                        });
+                        let (status, body) = reply.lock().unwrap().clone();
+                        (status, axum::Json(body))
+                    }
+                },
+            )
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        Self {
+            base_url: format!("http://{addr}"),
+            requests,
+            reply,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn reply_with(&self, status: u16, body: Value) {
+        *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), body);
+    }
+
+    /// The last request received; panics if none was.
+    pub fn last(&self) -> Captured {
+        self.requests
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("the server received a request")
+    }
+}
+
+impl Drop for CaptureServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Runs `body` with insta writing to the repository's `snapshots/<folder>/`, without the
+/// module prefix, so snapshot files are named after what they show.
+pub fn in_snapshots<R>(folder: &str, body: impl FnOnce() -> R) -> R {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("snapshots")
+            .join(folder),
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(body)
+}
