@@ -482,9 +482,10 @@ fn check_pii_kinds(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
     let known: Vec<&str> = crate::catalog::PII_KINDS.iter().map(|(k, _)| *k).collect();
     for (at, value) in found {
         if !value.as_str().is_some_and(|v| known.contains(&v)) {
+            let shown = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
             problems.push(SpecError::general(
                 file,
-                format!("`x-pii: {value}` at {at} is not a known kind of personal data"),
+                format!("`x-pii: {shown}` at {at} is not a known kind of personal data"),
                 format!("use one of: {}", known.join(", ")),
             ));
         }

@@ -1,0 +1,217 @@
+//! A malformed spec fails the build with the file, the operation and the fix — never a panic.
+//! Each case is a small spec with one defect; the messages are snapshotted
+//! (`snapshots/build-errors/`) so their wording is reviewed like any other output.
+
+use std::path::Path;
+
+use kyc_codegen::{SpecErrors, VendorSpec, generate_from, parse_spec};
+
+const FILE: &str = "openapi/broken.yaml";
+
+/// A valid spec with one operation; cases patch it.
+const VALID: &str = r##"
+openapi: 3.0.3
+info: {title: Broken, version: "1"}
+paths:
+  /v1/things:
+    post:
+      operationId: create_thing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ThingRequest"}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+        "4XX":
+          description: error
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Problem"}
+components:
+  schemas:
+    ThingRequest: {type: object, properties: {name: {type: string}}}
+    Thing: {type: object, properties: {id: {type: string}}}
+    Problem: {type: object, properties: {message: {type: string}}}
+"##;
+
+fn vendor(hand_written: &[&str]) -> VendorSpec {
+    VendorSpec {
+        file: FILE.into(),
+        hand_written: hand_written.iter().map(|s| s.to_string()).collect(),
+        inner_type: "()".into(),
+    }
+}
+
+fn errors_for(text: &str, hand_written: &[&str]) -> SpecErrors {
+    let result = parse_spec(FILE, text)
+        .and_then(|spec| generate_from(Path::new(FILE), &spec, &vendor(hand_written)));
+    match result {
+        Ok(_) => panic!("the broken spec generated a client"),
+        Err(errors) => errors,
+    }
+}
+
+fn check(case: &str, text: &str, hand_written: &[&str], must_mention: &[&str]) {
+    let errors = errors_for(text, hand_written);
+    let message = errors.to_string();
+    assert!(message.contains(FILE), "{case}: the message names the file:\n{message}");
+    assert!(message.contains("fix:"), "{case}: the message says how to fix it:\n{message}");
+    for needle in must_mention {
+        assert!(message.contains(needle), "{case}: the message mentions `{needle}`:\n{message}");
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/build-errors"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(case, message));
+}
+
+#[test]
+fn the_valid_base_generates() {
+    let spec = parse_spec(FILE, VALID).unwrap();
+    generate_from(Path::new(FILE), &spec, &vendor(&[])).unwrap();
+}
+
+#[test]
+fn bad_yaml() {
+    check("bad_yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n", &[], &["not valid YAML", "line"]);
+}
+
+#[test]
+fn openapi_3_1_is_refused_with_the_version() {
+    check(
+        "openapi_3_1",
+        &VALID.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &[],
+        &["3.1.0", "3.0.3"],
+    );
+}
+
+#[test]
+fn not_an_openapi_document() {
+    check("not_openapi", "openapi: 3.0.3\ninfo: {title: x}\n", &[], &["not a valid OpenAPI 3.0 document"]);
+}
+
+#[test]
+fn missing_operation_id() {
+    check(
+        "missing_operation_id",
+        &VALID.replace("      operationId: create_thing\n", ""),
+        &[],
+        &["POST /v1/things", "operationId", "post_things"],
+    );
+}
+
+#[test]
+fn operation_id_not_snake_case() {
+    check(
+        "operation_id_camel_case",
+        &VALID.replace("operationId: create_thing", "operationId: createThing"),
+        &[],
+        &["createThing", "create_thing"],
+    );
+}
+
+#[test]
+fn two_success_types() {
+    let text = VALID.replace(
+        "        \"4XX\":",
+        "        \"201\":\n          description: created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/ThingRequest\"}\n        \"4XX\":",
+    );
+    check("two_success_types", &text, &[], &["`create_thing` (POST /v1/things)", "2 different success types", "200", "201"]);
+}
+
+#[test]
+fn two_error_types() {
+    let text = VALID.replace(
+        "        \"4XX\":",
+        "        \"5XX\":\n          description: server\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Thing\"}\n        \"4XX\":",
+    );
+    check("two_error_types", &text, &[], &["`create_thing` (POST /v1/things)", "2 different error types"]);
+}
+
+#[test]
+fn default_counts_as_success_unless_success_is_2xx() {
+    let text = VALID.replace("        \"4XX\":", "        default:");
+    check("default_as_second_success", &text, &[], &["`default` counts as a success response", "2XX"]);
+    // Written `2XX`, the same responses are fine: `default` is then only an error.
+    let fixed = text.replace("        \"200\":", "        \"2XX\":");
+    let spec = parse_spec(FILE, &fixed).unwrap();
+    generate_from(Path::new(FILE), &spec, &vendor(&[])).unwrap();
+}
+
+#[test]
+fn unknown_ref() {
+    check(
+        "unknown_ref",
+        &VALID.replace("#/components/schemas/Thing\"}", "#/components/schemas/Thingy\"}"),
+        &[],
+        &["#/components/schemas/Thingy", "does not resolve", "Thingy"],
+    );
+}
+
+#[test]
+fn multipart_not_listed_as_hand_written() {
+    check(
+        "multipart_not_hand_written",
+        &VALID.replace("          application/json:\n            schema: {$ref: \"#/components/schemas/ThingRequest\"}", "          multipart/form-data:\n            schema: {$ref: \"#/components/schemas/ThingRequest\"}"),
+        &[],
+        &["`create_thing`", "multipart/form-data", "hand-written list in build.rs"],
+    );
+}
+
+#[test]
+fn hand_written_operation_missing_from_the_spec() {
+    check("hand_written_drift", VALID, &["verify_thing"], &["verify_thing", "no such operation"]);
+}
+
+#[test]
+fn inline_body_schema() {
+    check(
+        "inline_body_schema",
+        &VALID.replace("schema: {$ref: \"#/components/schemas/ThingRequest\"}", "schema: {type: object}"),
+        &[],
+        &["inline", "components/schemas"],
+    );
+}
+
+#[test]
+fn path_parameter_not_declared() {
+    check(
+        "undeclared_path_parameter",
+        &VALID.replace("  /v1/things:", "  /v1/things/{thing_id}:"),
+        &[],
+        &["{thing_id}", "in: path"],
+    );
+}
+
+#[test]
+fn unknown_pii_kind() {
+    check(
+        "unknown_pii_kind",
+        &VALID.replace("properties: {name: {type: string}}", "properties: {name: {type: string, x-pii: fingerprint}}"),
+        &[],
+        &["x-pii: fingerprint", "nik"],
+    );
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let text = VALID
+        .replace("      operationId: create_thing\n", "")
+        .replace("#/components/schemas/Thing\"}", "#/components/schemas/Thingy\"}");
+    assert_eq!(errors_for(&text, &[]).0.len(), 2);
+}
+
+#[test]
+fn the_vendor_specs_generate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (file, hand_written) in [("openapi/kredibel.yaml", vec![]), ("openapi/iluma.yaml", vec!["verify_id_card".to_string()])] {
+        let vendor = VendorSpec { file: root.join(file), hand_written, inner_type: "()".into() };
+        kyc_codegen::generate(&vendor).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
