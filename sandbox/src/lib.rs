@@ -1,1 +1,55 @@
-//! The offline sandbox (work in progress).
+//! An offline sandbox that behaves like the Kredibel and Iluma sandboxes: the documented
+//! "magic" inputs give the documented outcomes, state is kept (contact ownership, stored
+//! screenings, single-use tokens), callbacks are delivered, and faults can be injected, all on
+//! 127.0.0.1 with no vendor account and no network.
+//!
+//! Three ways to use it:
+//! - in-process on a socket: [`Sandbox::start`] binds 127.0.0.1:0 and gives the base URLs to
+//!   hand to the clients (`Environment::Custom(sandbox.kredibel_url())`);
+//! - in-process without a socket: [`app`] / [`app_with`] give the axum [`Router`] (for
+//!   `tower::ServiceExt::oneshot`), [`SandboxApp`] the same with its request counters;
+//! - as a server: `cargo run -p kyc-sandbox -- --listen 127.0.0.1:8080`.
+//!
+//! The contract is read from `openapi/*.yaml` ([`spec`]): routes, request validation, image
+//! limits, error codes, statuses and messages all come from the specs the clients are
+//! generated from. `sandbox/README.md` lists every scenario, trigger and choice.
+//!
+//! Architecture: [`app`](SandboxApp) builds the router and the layer around each operation
+//! (count, faults, log); `kredibel` and `iluma` hold each vendor's auth, validation and
+//! scenarios; [`images`] reads image headers; [`faults`], [`config`] and [`observe`] are the
+//! test-facing controls.
+
+mod app;
+mod body;
+pub mod config;
+pub mod faults;
+mod ids;
+pub mod iluma;
+pub mod images;
+mod kredibel;
+pub mod observe;
+mod rate_limit;
+pub mod samples;
+mod server;
+pub mod spec;
+pub mod telemetry;
+mod validation;
+
+pub use app::{DroppedConnection, SandboxApp};
+pub use axum::Router;
+pub use config::{Clock, RateLimit, RetryPolicy, SandboxConfig};
+pub use faults::{FAULT_HEADER, FaultAction, FaultRule};
+pub use iluma::{CallbackDelivery, CallbackLog, CallbackProduct};
+pub use observe::RequestLog;
+pub use server::{SHUTDOWN_GRACE, Sandbox, serve};
+
+/// The router of a default sandbox (no rate limit, no faults).
+pub fn app() -> Router {
+    app_with(SandboxConfig::default())
+}
+
+/// The router of a sandbox configured with `config`. Use [`SandboxApp::new`] to also keep
+/// the request counters and callback log.
+pub fn app_with(config: SandboxConfig) -> Router {
+    SandboxApp::new(config).router()
+}

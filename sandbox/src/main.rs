@@ -1,0 +1,188 @@
+//! `kyc-sandbox`: the offline Kredibel and Iluma sandbox as a server.
+//!
+//! ```text
+//! kyc-sandbox [--listen ADDR] [--rate-limit N/WINDOW] [--fault SPEC]... [--seed N]
+//! ```
+//!
+//! Prints the two base URLs (first lines of stdout, so scripts can read the port), serves
+//! until Ctrl-C or SIGTERM, then shuts down gracefully.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use kyc_sandbox::{FaultRule, RateLimit, SandboxConfig, telemetry};
+use tokio::net::TcpListener;
+
+const USAGE: &str = "\
+kyc-sandbox: an offline sandbox of the Kredibel and Iluma APIs
+
+USAGE:
+    kyc-sandbox [OPTIONS]
+
+OPTIONS:
+    --listen ADDR          address to listen on [default: 127.0.0.1:8080; port 0 picks one]
+    --rate-limit N/WINDOW  requests per API key and window, e.g. 10/s, 600/m [default: none]
+    --fault SPEC           a standing fault, e.g. 'op=verify_biometric;status=503;times=2'
+                           (repeatable; see sandbox/README.md)
+    --seed N               seed of the id generator, for reproducible ids
+    -h, --help             print this help
+
+Logs go to stderr, filtered by RUST_LOG (default: info).";
+
+#[derive(Debug)]
+struct Options {
+    listen: SocketAddr,
+    config: SandboxConfig,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8080));
+    let mut config = SandboxConfig::default();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => {
+                let text = value()?;
+                listen = text.parse().map_err(|_| {
+                    format!("--listen: `{text}` is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            "--rate-limit" => config.rate_limit = Some(parse_rate_limit(&value()?)?),
+            "--fault" => {
+                let rule: FaultRule = value()?.parse().map_err(|e| format!("--fault: {e}"))?;
+                config.faults.push(rule);
+            }
+            "--seed" => {
+                let text = value()?;
+                config.seed = Some(
+                    text.parse()
+                        .map_err(|_| format!("--seed: `{text}` is not a number"))?,
+                );
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Some(Options { listen, config }))
+}
+
+fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    let error = || format!("--rate-limit: `{text}` is not like 10/s or 600/m");
+    let (count, window) = text.split_once('/').ok_or_else(error)?;
+    let requests: u32 = count.trim().parse().map_err(|_| error())?;
+    let window = match window.trim() {
+        "s" => Duration::from_secs(1),
+        "m" => Duration::from_secs(60),
+        "h" => Duration::from_secs(3600),
+        _ => return Err(error()),
+    };
+    Ok(RateLimit { requests, window })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init("info");
+    let listener = match TcpListener::bind(options.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", options.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = kyc_sandbox::SandboxApp::new(options.config);
+    // Scripts read these two lines to find the port.
+    println!("kredibel: http://{addr}/kredibel");
+    println!("iluma: http://{addr}/iluma");
+    tracing::info!(%addr, "kyc-sandbox listening; Ctrl-C or SIGTERM to stop");
+    match kyc_sandbox::serve(listener, app.router(), shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("kyc-sandbox stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> impl Iterator<Item = String> {
+        text.split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let options = parse(args(
+            "--listen 127.0.0.1:0 --rate-limit=5/s --fault status=503;times=1 --seed 9",
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(options.listen.port(), 0);
+        assert_eq!(options.config.rate_limit, Some(RateLimit::per_second(5)));
+        assert_eq!(options.config.faults.len(), 1);
+        assert_eq!(options.config.seed, Some(9));
+        assert!(parse(args("--help")).unwrap().is_none());
+        assert!(parse(args("--listen nowhere")).is_err());
+        assert!(parse(args("--bogus")).is_err());
+        assert!(parse(args("--rate-limit 5")).is_err());
+    }
+}
