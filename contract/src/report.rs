@@ -214,7 +214,12 @@ impl Report {
                 VendorStatus::Added => " — new spec",
                 VendorStatus::Removed => " — spec removed",
             };
-            let _ = writeln!(out, "## {} (`{}`){status}\n", vendor.title, vendor.file);
+            let file = if vendor.file.is_empty() {
+                String::new()
+            } else {
+                format!(" (`{}`)", vendor.file)
+            };
+            let _ = writeln!(out, "## {}{file}{status}\n", vendor.title);
             if vendor.changes.is_empty() {
                 out.push_str("No changes.\n\n");
                 continue;
@@ -305,7 +310,7 @@ fn groups(changes: &[Change]) -> Vec<(String, Vec<&Change>)> {
 fn write_change(out: &mut String, change: &Change) {
     let _ = writeln!(out, "- **{}** — {}", change.class.label(), change.message);
     if let Some(effect) = &change.rust_effect {
-        let _ = writeln!(out, "  - Rust: {effect}");
+        let _ = writeln!(out, "  - Generated code: {effect}");
     }
     let mut at = format!("`{}`", change.location);
     if let Some(pointer) = &change.defined_at {

@@ -437,10 +437,19 @@ impl<'a> Walker<'a> {
                     (Direction::Response, true) => Rule::ResponsePropertyBecameRequired,
                     (Direction::Response, false) => Rule::ResponsePropertyBecameOptional,
                 };
-                let what = if is {
-                    "became required"
-                } else {
-                    "became optional"
+                let what = match (ctx.direction, is) {
+                    (Direction::Request, true) => {
+                        "became required (callers built from the old spec may omit it)"
+                    }
+                    (Direction::Request, false) => {
+                        "became optional (the server accepts what it did)"
+                    }
+                    (Direction::Response, true) => {
+                        "became required (the server now always sends it)"
+                    }
+                    (Direction::Response, false) => {
+                        "became optional (the server may omit it, and clients built from the old spec fail to decode a response without it)"
+                    }
                 };
                 self.emit(
                     &pctx,
@@ -511,13 +520,7 @@ impl<'a> Walker<'a> {
                         "renamed to `{to}` (same schema): the JSON name changes, and the Rust field `{old_field}` becomes `{}`",
                         to.to_snake_case()
                     );
-                    self.emit(
-                        &pctx,
-                        rule,
-                        "",
-                        defined_at(&old.pointer, "properties"),
-                        what,
-                    );
+                    self.emit(&pctx, rule, "", property_pointer(&old.pointer, name), what);
                 }
                 None => {
                     let why = match ctx.direction {
@@ -532,13 +535,7 @@ impl<'a> Walker<'a> {
                         Rule::ResponsePropertyRemoved,
                     );
                     let what = format!("removed ({why}); the Rust field `{old_field}` disappears");
-                    self.emit(
-                        &pctx,
-                        rule,
-                        "",
-                        defined_at(&old.pointer, "properties"),
-                        what,
-                    );
+                    self.emit(&pctx, rule, "", property_pointer(&old.pointer, name), what);
                 }
             }
         }
@@ -573,13 +570,7 @@ impl<'a> Walker<'a> {
                     format!("new field (old clients ignore it); Rust field `{field}: {ty}`"),
                 ),
             };
-            self.emit(
-                &pctx,
-                rule,
-                "",
-                defined_at(&new.pointer, "properties"),
-                what,
-            );
+            self.emit(&pctx, rule, "", property_pointer(&new.pointer, name), what);
         }
 
         self.additional_properties(ctx, old, new);
@@ -769,6 +760,14 @@ pub(crate) fn pair_renames<'n>(
         }
     }
     pairs
+}
+
+/// Where a property is defined, when that is in `components`.
+fn property_pointer(object: &str, name: &str) -> Option<String> {
+    defined_at(
+        &format!("{object}/properties/{}", crate::resolve::escape(name)),
+        "",
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,1 +1,7 @@
-//! Integration tests of kyc-contract: one binary, modules per topic.
+//! Integration tests of kyc-contract, in one binary (one link on two cores): per-rule cases,
+//! the Kredibel snapshots, and the command line's exit codes.
+
+mod cli;
+mod kredibel;
+mod rules;
+mod support;
