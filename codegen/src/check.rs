@@ -246,28 +246,28 @@ fn check_parameters(
         })
         .collect();
     for segment in path.split('/') {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            if !declared.contains(name) {
-                report(
-                    format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"),
-                    format!(
-                        "add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
-                    ),
-                );
-            }
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+            && !declared.contains(name)
+        {
+            report(
+                format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"),
+                format!(
+                    "add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+                ),
+            );
         }
     }
     for p in params {
-        if let Parameter::Path { parameter_data, .. } = p {
-            if !parameter_data.required {
-                report(
-                    format!(
-                        "path parameter `{}` is not `required: true`",
-                        parameter_data.name
-                    ),
-                    "path parameters are always required: add `required: true`".into(),
-                );
-            }
+        if let Parameter::Path { parameter_data, .. } = p
+            && !parameter_data.required
+        {
+            report(
+                format!(
+                    "path parameter `{}` is not `required: true`",
+                    parameter_data.name
+                ),
+                "path parameters are always required: add `required: true`".into(),
+            );
         }
     }
 }
@@ -482,7 +482,10 @@ fn check_pii_kinds(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
     let known: Vec<&str> = crate::catalog::PII_KINDS.iter().map(|(k, _)| *k).collect();
     for (at, value) in found {
         if !value.as_str().is_some_and(|v| known.contains(&v)) {
-            let shown = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+            let shown = value
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
             problems.push(SpecError::general(
                 file,
                 format!("`x-pii: {shown}` at {at} is not a known kind of personal data"),
