@@ -49,11 +49,15 @@ pub(crate) struct Ctx {
     new_name: String,
     /// True at the root schema of a parameter, where a changed `default` changes behaviour.
     parameter_root: bool,
+    /// True inside a request or response body, where the root is named "... body".
+    body: bool,
 }
 
 impl Ctx {
     fn subject(&self) -> String {
-        if self.field.is_empty() {
+        if self.field.is_empty() && self.body {
+            format!("{} body", self.place)
+        } else if self.field.is_empty() {
             self.place.clone()
         } else {
             format!("{} field `{}`", self.place, self.field)

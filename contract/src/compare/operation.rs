@@ -107,6 +107,7 @@ impl<'a> Walker<'a> {
                 old_name: format!("{}{}", old.id().to_pascal_case(), name.to_pascal_case()),
                 new_name: format!("{op_name}{}", name.to_pascal_case()),
                 parameter_root: true,
+                body: false,
             };
             let start = self.findings.len();
             let (o, n) = (old_param.value, new_param.value);
@@ -321,6 +322,7 @@ impl<'a> Walker<'a> {
             old_name: format!("{}Body", old.id().to_pascal_case()),
             new_name: format!("{}Body", new.id().to_pascal_case()),
             parameter_root: false,
+            body: true,
         };
         self.content(
             &loc,
@@ -447,6 +449,7 @@ impl<'a> Walker<'a> {
                 old_name: format!("{}Response", old.id().to_pascal_case()),
                 new_name: format!("{}Response", new.id().to_pascal_case()),
                 parameter_root: false,
+                body: true,
             };
             self.content(
                 &loc,
@@ -535,6 +538,7 @@ impl<'a> Walker<'a> {
                 old_name: name.to_pascal_case(),
                 new_name: name.to_pascal_case(),
                 parameter_root: false,
+                body: false,
             };
             let (os, ns) = (self.old.child(&on, "schema"), self.new.child(&nn, "schema"));
             self.schema(&ctx, os, ns);

@@ -362,3 +362,68 @@ fn identical_revisions_report_nothing() {
         assert_eq!(report.exit_code(), 0);
     }
 }
+
+/// One schema used in a request and in a response: widening it is compatible for the request
+/// and breaking for the response, and both are reported.
+#[test]
+fn shared_schema_is_judged_per_direction() {
+    let spec = |max: u32| {
+        crate::support::doc(
+            r##"
+/things:
+  post:
+    operationId: create_thing
+    requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+    responses:
+      "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+"##,
+            &[
+                r##"Thing: {type: object, properties: {code: {$ref: "#/components/schemas/Code"}}}"##,
+                &format!("Code: {{type: string, maxLength: {max}}}"),
+            ],
+        )
+    };
+    let report = crate::support::report(&spec(5), &spec(10));
+    let found: Vec<(Rule, Class)> = report.changes().map(|c| (c.rule, c.class)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (Rule::RequestConstraintRelaxed, Class::Compatible),
+            (Rule::ResponseConstraintRelaxed, Class::BreakingWire),
+        ],
+        "{}",
+        report.to_markdown()
+    );
+    let change = report.changes().next().unwrap();
+    assert_eq!(
+        change.defined_at.as_deref(),
+        Some("#/components/schemas/Code/maxLength")
+    );
+    assert_eq!(
+        change.location,
+        "paths./things.post.requestBody.content.application/json.schema.properties.code.maxLength"
+    );
+}
+
+/// A recursive schema is walked once per operation and direction, not forever.
+#[test]
+fn recursive_schema_terminates() {
+    let tree = |extra: &str| {
+        resp_with(
+            r##"{type: object, properties: {root: {$ref: "#/components/schemas/Node"}}}"##,
+            &[&format!(
+                r##"Node: {{type: object, properties: {{name: {{type: string{extra}}}, children: {{type: array, items: {{$ref: "#/components/schemas/Node"}}}}}}}}"##
+            )],
+        )
+    };
+    let report = crate::support::report(&tree(""), &tree(", maxLength: 10"));
+    let rules: Vec<Rule> = report.changes().map(|c| c.rule).collect();
+    assert_eq!(
+        rules,
+        vec![Rule::ResponseConstraintTightened],
+        "{}",
+        report.to_markdown()
+    );
+    // maxLength turns `String` into a validated newtype: breaking for Rust callers.
+    assert_eq!(report.changes().next().unwrap().class, Class::BreakingRust);
+}
