@@ -58,7 +58,7 @@ fn realistic_edit_markdown_snapshot() {
 #[test]
 fn realistic_edit_json_snapshot() {
     let report = kredibel_report("kredibel/realistic.yaml");
-    insta::with_settings!({snapshot_path => "../../../snapshots/contract", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../../snapshots/contract", prepend_module_to_snapshot => false, sort_maps => true}, {
         insta::assert_json_snapshot!("kredibel_realistic_edit_json", report.to_json());
     });
 }
