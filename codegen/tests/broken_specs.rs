@@ -58,13 +58,23 @@ fn errors_for(text: &str, hand_written: &[&str]) -> SpecErrors {
 fn check(case: &str, text: &str, hand_written: &[&str], must_mention: &[&str]) {
     let errors = errors_for(text, hand_written);
     let message = errors.to_string();
-    assert!(message.contains(FILE), "{case}: the message names the file:\n{message}");
-    assert!(message.contains("fix:"), "{case}: the message says how to fix it:\n{message}");
+    assert!(
+        message.contains(FILE),
+        "{case}: the message names the file:\n{message}"
+    );
+    assert!(
+        message.contains("fix:"),
+        "{case}: the message says how to fix it:\n{message}"
+    );
     for needle in must_mention {
-        assert!(message.contains(needle), "{case}: the message mentions `{needle}`:\n{message}");
+        assert!(
+            message.contains(needle),
+            "{case}: the message mentions `{needle}`:\n{message}"
+        );
     }
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/build-errors"));
+    settings
+        .set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/build-errors"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_snapshot!(case, message));
@@ -78,7 +88,12 @@ fn the_valid_base_generates() {
 
 #[test]
 fn bad_yaml() {
-    check("bad_yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n", &[], &["not valid YAML", "line"]);
+    check(
+        "bad_yaml",
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n",
+        &[],
+        &["not valid YAML", "line"],
+    );
 }
 
 #[test]
@@ -93,7 +108,12 @@ fn openapi_3_1_is_refused_with_the_version() {
 
 #[test]
 fn not_an_openapi_document() {
-    check("not_openapi", "openapi: 3.0.3\ninfo: {title: x}\n", &[], &["not a valid OpenAPI 3.0 document"]);
+    check(
+        "not_openapi",
+        "openapi: 3.0.3\ninfo: {title: x}\n",
+        &[],
+        &["not a valid OpenAPI 3.0 document"],
+    );
 }
 
 #[test]
@@ -122,7 +142,17 @@ fn two_success_types() {
         "        \"4XX\":",
         "        \"201\":\n          description: created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/ThingRequest\"}\n        \"4XX\":",
     );
-    check("two_success_types", &text, &[], &["`create_thing` (POST /v1/things)", "2 different success types", "200", "201"]);
+    check(
+        "two_success_types",
+        &text,
+        &[],
+        &[
+            "`create_thing` (POST /v1/things)",
+            "2 different success types",
+            "200",
+            "201",
+        ],
+    );
 }
 
 #[test]
@@ -131,13 +161,26 @@ fn two_error_types() {
         "        \"4XX\":",
         "        \"5XX\":\n          description: server\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Thing\"}\n        \"4XX\":",
     );
-    check("two_error_types", &text, &[], &["`create_thing` (POST /v1/things)", "2 different error types"]);
+    check(
+        "two_error_types",
+        &text,
+        &[],
+        &[
+            "`create_thing` (POST /v1/things)",
+            "2 different error types",
+        ],
+    );
 }
 
 #[test]
 fn default_counts_as_success_unless_success_is_2xx() {
     let text = VALID.replace("        \"4XX\":", "        default:");
-    check("default_as_second_success", &text, &[], &["`default` counts as a success response", "2XX"]);
+    check(
+        "default_as_second_success",
+        &text,
+        &[],
+        &["`default` counts as a success response", "2XX"],
+    );
     // Written `2XX`, the same responses are fine: `default` is then only an error.
     let fixed = text.replace("        \"200\":", "        \"2XX\":");
     let spec = parse_spec(FILE, &fixed).unwrap();
@@ -148,7 +191,10 @@ fn default_counts_as_success_unless_success_is_2xx() {
 fn unknown_ref() {
     check(
         "unknown_ref",
-        &VALID.replace("#/components/schemas/Thing\"}", "#/components/schemas/Thingy\"}"),
+        &VALID.replace(
+            "#/components/schemas/Thing\"}",
+            "#/components/schemas/Thingy\"}",
+        ),
         &[],
         &["#/components/schemas/Thingy", "does not resolve", "Thingy"],
     );
@@ -166,14 +212,22 @@ fn multipart_not_listed_as_hand_written() {
 
 #[test]
 fn hand_written_operation_missing_from_the_spec() {
-    check("hand_written_drift", VALID, &["verify_thing"], &["verify_thing", "no such operation"]);
+    check(
+        "hand_written_drift",
+        VALID,
+        &["verify_thing"],
+        &["verify_thing", "no such operation"],
+    );
 }
 
 #[test]
 fn inline_body_schema() {
     check(
         "inline_body_schema",
-        &VALID.replace("schema: {$ref: \"#/components/schemas/ThingRequest\"}", "schema: {type: object}"),
+        &VALID.replace(
+            "schema: {$ref: \"#/components/schemas/ThingRequest\"}",
+            "schema: {type: object}",
+        ),
         &[],
         &["inline", "components/schemas"],
     );
@@ -193,7 +247,10 @@ fn path_parameter_not_declared() {
 fn unknown_pii_kind() {
     check(
         "unknown_pii_kind",
-        &VALID.replace("properties: {name: {type: string}}", "properties: {name: {type: string, x-pii: fingerprint}}"),
+        &VALID.replace(
+            "properties: {name: {type: string}}",
+            "properties: {name: {type: string, x-pii: fingerprint}}",
+        ),
         &[],
         &["x-pii: fingerprint", "nik"],
     );
@@ -203,15 +260,25 @@ fn unknown_pii_kind() {
 fn all_problems_are_reported_at_once() {
     let text = VALID
         .replace("      operationId: create_thing\n", "")
-        .replace("#/components/schemas/Thing\"}", "#/components/schemas/Thingy\"}");
+        .replace(
+            "#/components/schemas/Thing\"}",
+            "#/components/schemas/Thingy\"}",
+        );
     assert_eq!(errors_for(&text, &[]).0.len(), 2);
 }
 
 #[test]
 fn the_vendor_specs_generate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (file, hand_written) in [("openapi/kredibel.yaml", vec![]), ("openapi/iluma.yaml", vec!["verify_id_card".to_string()])] {
-        let vendor = VendorSpec { file: root.join(file), hand_written, inner_type: "()".into() };
+    for (file, hand_written) in [
+        ("openapi/kredibel.yaml", vec![]),
+        ("openapi/iluma.yaml", vec!["verify_id_card".to_string()]),
+    ] {
+        let vendor = VendorSpec {
+            file: root.join(file),
+            hand_written,
+            inner_type: "()".into(),
+        };
         kyc_codegen::generate(&vendor).unwrap_or_else(|e| panic!("{e}"));
     }
 }
