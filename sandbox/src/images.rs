@@ -213,7 +213,7 @@ fn svg_header(bytes: &[u8]) -> (Option<(u32, u32)>, Option<String>) {
     let trigger = text.match_indices("<!--").find_map(|(start, _)| {
         let rest = &text[start + 4..];
         let end = rest.find("-->").unwrap_or(rest.len());
-        trigger_in(rest[..end].as_bytes())
+        trigger_in(&rest.as_bytes()[..end])
     });
     let Some(start) = text.find("<svg") else {
         return (None, trigger);

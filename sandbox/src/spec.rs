@@ -325,13 +325,13 @@ fn collect_patterns(
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                if key == "pattern" {
-                    if let Some(pattern) = child.as_str() {
-                        let regex =
-                            regress::Regex::new(pattern).map_err(|e| (pattern.to_string(), e))?;
-                        into.insert(pattern.to_string(), regex);
-                        continue;
-                    }
+                if key == "pattern"
+                    && let Some(pattern) = child.as_str()
+                {
+                    let regex =
+                        regress::Regex::new(pattern).map_err(|e| (pattern.to_string(), e))?;
+                    into.insert(pattern.to_string(), regex);
+                    continue;
                 }
                 collect_patterns(child, into)?;
             }

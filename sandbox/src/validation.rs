@@ -68,21 +68,21 @@ fn check(spec: &Spec, schema: &Value, value: &Value, path: &str, issues: &mut Ve
             return;
         }
     }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-            issue(format!("Must be one of: {}.", names.join(", ")));
-            return;
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+        issue(format!("Must be one of: {}.", names.join(", ")));
+        return;
     }
     match value {
         Value::String(text) => check_string(spec, schema, text, &mut issue),
         Value::Number(_) => check_number(schema, value, &mut issue),
         Value::Array(items) => {
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-                if (items.len() as u64) < min {
-                    issue(format!("Must contain at least {min} item(s)."));
-                }
+            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                && (items.len() as u64) < min
+            {
+                issue(format!("Must contain at least {min} item(s)."));
             }
             if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true)
                 && items
@@ -105,25 +105,24 @@ fn check(spec: &Spec, schema: &Value, value: &Value, path: &str, issues: &mut Ve
 
 fn check_string(spec: &Spec, schema: &Value, text: &str, issue: &mut impl FnMut(String)) {
     let chars = text.chars().count() as u64;
-    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-        if chars < min {
-            issue(format!("Must be at least {min} characters long."));
-            return;
-        }
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+        && chars < min
+    {
+        issue(format!("Must be at least {min} characters long."));
+        return;
     }
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-        if chars > max {
-            issue(format!("Must be at most {max} characters long."));
-            return;
-        }
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+        && chars > max
+    {
+        issue(format!("Must be at most {max} characters long."));
+        return;
     }
-    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-        if let Some(regex) = spec.pattern(pattern) {
-            if regex.find(text).is_none() {
-                issue(format!("Does not match the pattern {pattern}."));
-                return;
-            }
-        }
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+        && let Some(regex) = spec.pattern(pattern)
+        && regex.find(text).is_none()
+    {
+        issue(format!("Does not match the pattern {pattern}."));
+        return;
     }
     match schema.get("format").and_then(Value::as_str) {
         Some("date") if !is_date(text) => issue("Must be a date as YYYY-MM-DD.".into()),
@@ -136,16 +135,16 @@ fn check_number(schema: &Value, value: &Value, issue: &mut impl FnMut(String)) {
     let Some(number) = value.as_f64() else {
         return;
     };
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        if number < min {
-            issue(format!("Must be at least {min}."));
-            return;
-        }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+        && number < min
+    {
+        issue(format!("Must be at least {min}."));
+        return;
     }
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        if number > max {
-            issue(format!("Must be at most {max}."));
-        }
+    if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+        && number > max
+    {
+        issue(format!("Must be at most {max}."));
     }
 }
 

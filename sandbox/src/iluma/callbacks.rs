@@ -305,7 +305,7 @@ pub(crate) async fn set_url(
     request: Request,
 ) -> Response {
     if let Err(response) = accept(&app, request.headers(), "", &[]) {
-        return response;
+        return *response;
     }
     let Some(product) = CallbackProduct::from_name(&product) else {
         return errors::not_found();
@@ -335,7 +335,7 @@ pub(crate) async fn remove_url(
     headers: axum::http::HeaderMap,
 ) -> Response {
     if let Err(response) = accept(&app, &headers, "", &[]) {
-        return response;
+        return *response;
     }
     match CallbackProduct::from_name(&product) {
         Some(product) if app.iluma.callbacks.remove_url(product) => Json(Registered {

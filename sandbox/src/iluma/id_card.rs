@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use super::callbacks::CallbackProduct;
 use super::matching::{self, NameKind};
-use super::{SimulatedState, accept, errors};
+use super::{Refusal, SimulatedState, accept, errors};
 use crate::app::AppState;
 use crate::body::{self, NON_IMAGE_ALLOWANCE};
 use crate::images::{self, ImageFormat};
@@ -152,7 +152,7 @@ struct Form {
 pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Response {
     let state = match accept(&app, request.headers(), "verify_id_card", STATES) {
         Ok(state) => state,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let spec = Spec::iluma();
     let Some(rule) = spec
@@ -182,7 +182,7 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         return errors::invalid_field(&rule.field, validation::MISSING);
     };
     if let Err(response) = check_selfie(&rule, &selfie, declared_type.as_deref()) {
-        return response;
+        return *response;
     }
 
     let text = |field: &str| {
@@ -392,30 +392,30 @@ async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response>
 }
 
 /// Type (415), size (413) and pixel (400) checks of the selfie, from the spec's extensions.
-fn check_selfie(rule: &ImageRule, selfie: &[u8], declared: Option<&str>) -> Result<(), Response> {
+fn check_selfie(rule: &ImageRule, selfie: &[u8], declared: Option<&str>) -> Result<(), Refusal> {
     let info = images::inspect(selfie).filter(|info| rule.formats.contains(&info.format));
     let declared_agrees = match declared.map(|d| d.split(';').next().unwrap_or("").trim()) {
         None | Some("" | "application/octet-stream") => true,
         Some(mime) => ImageFormat::from_mime_type(mime) == info.as_ref().map(|i| i.format),
     };
     let Some(info) = info.filter(|_| declared_agrees) else {
-        return Err(errors::error(errors::UNSUPPORTED_CONTENT_TYPE));
+        return Err(Box::new(errors::error(errors::UNSUPPORTED_CONTENT_TYPE)));
     };
     if rule
         .min_bytes
         .is_some_and(|min| (selfie.len() as u64) < min)
     {
-        return Err(errors::error(errors::FILE_TOO_SMALL));
+        return Err(Box::new(errors::error(errors::FILE_TOO_SMALL)));
     }
     if let Some((min_width, min_height)) = rule.min_pixels {
         let big_enough = info
             .dimensions
             .is_some_and(|(w, h)| w >= min_width && h >= min_height);
         if !big_enough {
-            return Err(errors::invalid_field(
+            return Err(Box::new(errors::invalid_field(
                 &rule.field,
                 &format!("Must be at least {min_width}x{min_height} pixels."),
-            ));
+            )));
         }
     }
     Ok(())

@@ -143,6 +143,10 @@ impl SimulatedState {
     }
 }
 
+/// A response that ends a request early (refused credentials, a magic error reply, ...).
+/// Boxed: it travels up through `Result`s, and a `Response` is large.
+pub(crate) type Refusal = Box<Response>;
+
 /// Auth, rate limit and `x-magic-reply` for `operation_id`. `states` are the simulated
 /// states the operation can produce. `Ok` carries the state asked for, if any.
 pub(crate) fn accept(
@@ -150,11 +154,12 @@ pub(crate) fn accept(
     headers: &HeaderMap,
     operation_id: &str,
     states: &[SimulatedState],
-) -> Result<Option<SimulatedState>, Response> {
-    let key = development_key(headers).ok_or_else(|| errors::error(errors::INVALID_API_KEY))?;
+) -> Result<Option<SimulatedState>, Refusal> {
+    let key =
+        development_key(headers).ok_or_else(|| Box::new(errors::error(errors::INVALID_API_KEY)))?;
     app.limiter
         .admit(&format!("iluma:{key}"))
-        .map_err(|wait| errors::rate_limited(retry_after_seconds(wait)))?;
+        .map_err(|wait| Box::new(errors::rate_limited(retry_after_seconds(wait))))?;
     magic_reply(headers, operation_id, states)
 }
 
@@ -179,7 +184,7 @@ fn magic_reply(
     headers: &HeaderMap,
     operation_id: &str,
     states: &[SimulatedState],
-) -> Result<Option<SimulatedState>, Response> {
+) -> Result<Option<SimulatedState>, Refusal> {
     let Some(operation) = Spec::iluma().operation(operation_id) else {
         return Ok(None);
     };
@@ -192,7 +197,7 @@ fn magic_reply(
     let value = value.to_str().unwrap_or_default().trim();
     let not_applicable = |reason: String| {
         if operation.declares(400) {
-            Err(errors::invalid_field(MAGIC_REPLY_HEADER, &reason))
+            Err(Box::new(errors::invalid_field(MAGIC_REPLY_HEADER, &reason)))
         } else {
             Ok(None)
         }
@@ -203,7 +208,7 @@ fn magic_reply(
     }
     if let Some(status) = errors::status_of(value) {
         if operation.declares(status.as_u16()) {
-            return Err(errors::error(value));
+            return Err(Box::new(errors::error(value)));
         }
         return not_applicable(format!(
             "{value} ({}) is not an answer of {operation_id}.",

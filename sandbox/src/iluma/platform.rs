@@ -38,7 +38,7 @@ struct Token<'a> {
 /// `GET /v1/callback/authentication_tokens`.
 pub(crate) async fn callback_token(State(app): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(response) = accept(&app, &headers, "get_callback_authentication_token", &[]) {
-        return response;
+        return *response;
     }
     Json(Token {
         token: app.iluma.callback_token(),

@@ -202,10 +202,10 @@ impl Store {
 
     fn insert(&self, id: String, screening: Stored, scores: &[(&'static str, u8)]) {
         let mut inner = self.lock();
-        if inner.order.len() >= MAX_STORED {
-            if let Some(oldest) = inner.order.pop_front() {
-                inner.screenings.remove(&oldest);
-            }
+        if inner.order.len() >= MAX_STORED
+            && let Some(oldest) = inner.order.pop_front()
+        {
+            inner.screenings.remove(&oldest);
         }
         inner.order.push_back(id.clone());
         inner.screenings.insert(id, screening);
@@ -228,15 +228,15 @@ fn threshold_of(value: Option<&Value>) -> u8 {
         .unwrap_or_else(default_threshold)
 }
 
-/// Runs `search` unless the state asked for is `FAILED`.
-fn outcome(
-    state: Option<SimulatedState>,
-    search: &watchlist::Search<'_>,
-) -> (
+/// A screening's status, why it failed, and its matches with their scores.
+type Outcome = (
     Status,
     Option<FailureReason>,
     Option<Vec<(&'static Profile, u8)>>,
-) {
+);
+
+/// Runs `search` unless the state asked for is `FAILED`.
+fn outcome(state: Option<SimulatedState>, search: &watchlist::Search<'_>) -> Outcome {
     if state == Some(SimulatedState::Failed) {
         return (
             Status::Failed,
@@ -251,7 +251,7 @@ fn outcome(
 pub(crate) async fn screen_individual(State(app): State<AppState>, request: Request) -> Response {
     let state = match accept(&app, request.headers(), "screen_individual", STATES) {
         Ok(state) => state,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let value = match json_body(request, "IndividualScreeningRequest").await {
         Ok(value) => value,
@@ -334,7 +334,7 @@ pub(crate) async fn screen_individual(State(app): State<AppState>, request: Requ
 pub(crate) async fn screen_entity(State(app): State<AppState>, request: Request) -> Response {
     let state = match accept(&app, request.headers(), "screen_entity", STATES) {
         Ok(state) => state,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let value = match json_body(request, "EntityScreeningRequest").await {
         Ok(value) => value,
@@ -414,7 +414,7 @@ pub(crate) async fn get_individual(
     headers: HeaderMap,
 ) -> Response {
     if let Err(response) = accept(&app, &headers, "get_individual_screening", &[]) {
-        return response;
+        return *response;
     }
     match app.iluma.screenings.get(&id) {
         Some(Stored::Individual(screening)) => Json(screening).into_response(),
@@ -429,7 +429,7 @@ pub(crate) async fn get_entity(
     headers: HeaderMap,
 ) -> Response {
     if let Err(response) = accept(&app, &headers, "get_entity_screening", &[]) {
-        return response;
+        return *response;
     }
     match app.iluma.screenings.get(&id) {
         Some(Stored::Entity(screening)) => Json(screening).into_response(),
@@ -445,7 +445,7 @@ pub(crate) async fn get_listing(
     headers: HeaderMap,
 ) -> Response {
     if let Err(response) = accept(&app, &headers, "get_cft_pep_listing", &[]) {
-        return response;
+        return *response;
     }
     let Some(profile) = watchlist::profile(&id) else {
         return errors::not_found();

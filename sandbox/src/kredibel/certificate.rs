@@ -160,10 +160,10 @@ impl ContactRegistry {
 
 impl Owners {
     fn claim(&mut self, contact: u64, nik: u64) {
-        if self.claimed_order.len() >= MAX_CONTACTS {
-            if let Some(oldest) = self.claimed_order.pop_front() {
-                self.by_contact.remove(&oldest);
-            }
+        if self.claimed_order.len() >= MAX_CONTACTS
+            && let Some(oldest) = self.claimed_order.pop_front()
+        {
+            self.by_contact.remove(&oldest);
         }
         self.by_contact.insert(contact, nik);
         self.claimed_order.push_back(contact);

@@ -71,13 +71,13 @@ pub(crate) fn check(
             ));
             continue;
         };
-        if let Some(min) = rule.min_bytes {
-            if (bytes.len() as u64) < min {
-                issue(format!(
-                    "The image is {} bytes; the minimum is {min} bytes.",
-                    bytes.len()
-                ));
-            }
+        if let Some(min) = rule.min_bytes
+            && (bytes.len() as u64) < min
+        {
+            issue(format!(
+                "The image is {} bytes; the minimum is {min} bytes.",
+                bytes.len()
+            ));
         }
         if let Some((min_width, min_height)) = rule.min_pixels {
             match info.dimensions {

@@ -1,1 +1,18 @@
-//! t
+//! The sandbox's integration tests, in one binary: every documented scenario through the
+//! generated clients, every `x-magic-reply` value, callbacks, faults, robustness, and the
+//! conformance of every response to the spec.
+//!
+//! Each test names the doc section it comes from; the docs are in `shared/vendor-docs/`.
+
+mod callbacks;
+mod conformance;
+mod faults;
+mod iluma_id_card;
+mod iluma_platform;
+mod iluma_screening;
+mod kredibel_biometric;
+mod kredibel_certificate;
+mod magic_reply;
+mod robustness;
+mod server;
+mod support;

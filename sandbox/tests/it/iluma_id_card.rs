@@ -1,0 +1,241 @@
+//! KTP verification through the hand-written multipart client: found, not found, failed, and
+//! every documented error code.
+//!
+//! Doc: the reference's "KTP Biometrics Verification" section
+//! (`shared/vendor-docs/iluma-api-reference.txt`): request, the three example responses and
+//! "Id card verifications Errors".
+
+use kyc_clients::iluma::types::{IdCardVerification, MagicReply, VerificationStatus};
+use kyc_sandbox::samples::Image;
+
+use crate::support::{
+    Harness, Part, call, error_of, in_process, ktp_form, ktp_request, multipart, selfie,
+};
+
+async fn verify(nik: &str, magic: Option<MagicReply>) -> IdCardVerification {
+    let harness = Harness::start().await;
+    let mut request = harness
+        .iluma
+        .verify_id_card()
+        .name("penito kristian")
+        .id_card_number(nik)
+        .birthdate("12-10-1991")
+        .birthplace("Ketapang")
+        .address("Alinda kencana blok E")
+        .selfie(selfie());
+    if let Some(magic) = magic {
+        request = request.x_magic_reply(magic);
+    }
+    let verification = request.send().await.expect("200").into_inner();
+    assert!(verification.id.starts_with("idvr_"));
+    assert_eq!(verification.id_card_number.as_str(), nik);
+    verification
+}
+
+// "Example Id card verifications Response - Success (Found)".
+#[tokio::test]
+async fn ktp_found_3275031210930027() {
+    let verification = verify("3275031210930027", None).await;
+    assert_eq!(verification.status, VerificationStatus::Completed);
+    assert_eq!(verification.is_found, Some(true));
+    let result = verification.result.expect("result when found");
+    // The example's spelling.
+    assert_eq!(result.seflie_score, Some(100.0));
+    assert!(result.is_name_match);
+    assert_eq!(result.is_birthdate_match, Some(true));
+    assert_eq!(result.is_birthplace_match, Some(true));
+    assert_eq!(result.is_address_match, Some(true));
+    assert_eq!(verification.failure_reason, None);
+}
+
+// "Example Id card verifications Response - Success (Not Found)".
+#[tokio::test]
+async fn ktp_not_found_3275031210930021() {
+    let verification = verify("3275031210930021", None).await;
+    assert_eq!(verification.status, VerificationStatus::Completed);
+    assert_eq!(verification.is_found, Some(false));
+    assert_eq!(verification.result, None);
+}
+
+// "Example Id card verifications Response - Failure": the sandbox's trigger NIK (README).
+#[tokio::test]
+async fn ktp_failed_3275031210930099() {
+    let verification = verify("3275031210930099", None).await;
+    assert_eq!(verification.status, VerificationStatus::Failed);
+    assert_eq!(
+        verification
+            .failure_reason
+            .map(|r| r.to_string())
+            .as_deref(),
+        Some("TEMPORARY_NETWORK_ERROR")
+    );
+    assert_eq!(verification.is_found, None);
+}
+
+// x-magic-reply state values on the KTP verification.
+#[tokio::test]
+async fn ktp_magic_completed_found() {
+    let verification = verify("3275031210930021", Some(MagicReply::CompletedFound)).await;
+    assert_eq!(verification.is_found, Some(true));
+    assert!(verification.result.expect("result").is_name_match);
+}
+
+#[tokio::test]
+async fn ktp_magic_completed_not_found() {
+    let verification = verify("3275031210930027", Some(MagicReply::CompletedNotFound)).await;
+    assert_eq!(verification.is_found, Some(false));
+}
+
+#[tokio::test]
+async fn ktp_magic_completed() {
+    let verification = verify("3275031210930099", Some(MagicReply::Completed)).await;
+    assert_eq!(verification.status, VerificationStatus::Completed);
+}
+
+#[tokio::test]
+async fn ktp_magic_failed() {
+    let verification = verify("3275031210930027", Some(MagicReply::Failed)).await;
+    assert_eq!(verification.status, VerificationStatus::Failed);
+}
+
+// Result schema: is_name_match false when the name differs from Dukcapil's record.
+#[tokio::test]
+async fn ktp_mismatched_data_is_reported() {
+    let harness = Harness::start().await;
+    let verification = harness
+        .iluma
+        .verify_id_card()
+        .name("someone else")
+        .id_card_number("3275031210930027")
+        .selfie(selfie())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let result = verification.result.expect("found");
+    assert!(!result.is_name_match);
+    // Optional card data not sent is not compared.
+    assert_eq!(result.is_birthdate_match, None);
+}
+
+// Errors: API_VALIDATION_ERROR 400 "Missing form fields are provided in the response payload."
+#[tokio::test]
+async fn ktp_missing_fields_are_named() {
+    let app = in_process();
+    let body = multipart(&[Part::Text("birthdate", "1991-10-12")]);
+    let reply = call(&app, ktp_request(body, None)).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.body["error_code"], "API_VALIDATION_ERROR");
+    let errors = reply.body["errors"].as_array().unwrap();
+    let named = |field: &str| errors.iter().any(|e| e["field"] == field);
+    assert!(
+        named("name") && named("id_card_number") && named("selfie") && named("birthdate"),
+        "{errors:?}"
+    );
+}
+
+// Request: name "Min - 2 characters, Max - 100 characters".
+#[tokio::test]
+async fn ktp_name_length_is_validated() {
+    let app = in_process();
+    let too_long = "x".repeat(101);
+    for name in ["a", too_long.as_str()] {
+        let body = multipart(&[
+            Part::Text("name", name),
+            Part::Text("id_card_number", "3275031210930027"),
+            Part::File("selfie", "image/jpeg", &selfie()),
+        ]);
+        let reply = call(&app, ktp_request(body, None)).await;
+        assert_eq!(reply.status, 400);
+        assert_eq!(reply.body["errors"][0]["field"], "name");
+    }
+}
+
+// Errors: FILE_TOO_LARGE 413 (max 500 KB).
+#[tokio::test]
+async fn ktp_selfie_too_large_is_413() {
+    let app = in_process();
+    let large = Image::jpeg(800, 800).bytes(512_001);
+    let reply = call(
+        &app,
+        ktp_request(ktp_form("3275031210930027", &large), None),
+    )
+    .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body["error_code"], "FILE_TOO_LARGE");
+}
+
+// Errors: FILE_TOO_SMALL 413 (min 100 KB).
+#[tokio::test]
+async fn ktp_selfie_too_small_is_413() {
+    let app = in_process();
+    let small = Image::jpeg(800, 800).bytes(100 * 1024 - 1);
+    let reply = call(
+        &app,
+        ktp_request(ktp_form("3275031210930027", &small), None),
+    )
+    .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body["error_code"], "FILE_TOO_SMALL");
+}
+
+// Errors: UNSUPPORTED_CONTENT_TYPE 415 ("Supported mime types: image/jpeg, image/png").
+#[tokio::test]
+async fn ktp_selfie_of_the_wrong_type_is_415() {
+    let app = in_process();
+    let svg = Image::svg(800, 800).bytes(150 * 1024);
+    let reply = call(&app, ktp_request(ktp_form("3275031210930027", &svg), None)).await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.body["error_code"], "UNSUPPORTED_CONTENT_TYPE");
+    // A PNG declared as JPEG is refused too.
+    let png = Image::png(800, 800).bytes(150 * 1024);
+    let reply = call(&app, ktp_request(ktp_form("3275031210930027", &png), None)).await;
+    assert_eq!(reply.status, 415);
+}
+
+// Request: selfie "500x500 pixels" minimum.
+#[tokio::test]
+async fn ktp_selfie_below_500_pixels_is_400() {
+    let app = in_process();
+    let narrow = Image::jpeg(499, 800).bytes(150 * 1024);
+    let reply = call(
+        &app,
+        ktp_request(ktp_form("3275031210930027", &narrow), None),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.body["errors"][0]["field"], "selfie");
+}
+
+#[tokio::test]
+async fn ktp_png_selfies_are_accepted() {
+    let harness = Harness::start().await;
+    let verification = harness
+        .iluma
+        .verify_id_card()
+        .name("penito kristian")
+        .id_card_number("3275031210930027")
+        .selfie(Image::png(500, 500).bytes(200 * 1024))
+        .send()
+        .await
+        .expect("png accepted");
+    assert_eq!(verification.is_found, Some(true));
+}
+
+#[tokio::test]
+async fn ktp_error_codes_decode_with_the_generated_type() {
+    let harness = Harness::start().await;
+    let error = harness
+        .iluma
+        .verify_id_card()
+        .name("penito kristian")
+        .id_card_number("3275031210930027")
+        .selfie(Image::jpeg(800, 800).bytes(50 * 1024))
+        .send()
+        .await
+        .expect_err("too small");
+    let (status, body) = error_of(error);
+    assert_eq!(status, 413);
+    assert_eq!(body.error_code.to_string(), "FILE_TOO_SMALL");
+    assert_eq!(body.message, "Selfie image too small");
+}

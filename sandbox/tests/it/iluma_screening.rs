@@ -1,0 +1,330 @@
+//! CFT + PEP screening through the generated Iluma client: the documented examples, scoring,
+//! scopes and thresholds, stored results, get by id and the watchlist record.
+//!
+//! Doc: the reference's "CFT + PEP Individual", "CFT + PEP Entity", "Get by id" and "CFT + PEP
+//! Record: Get by id" sections (`shared/vendor-docs/iluma-api-reference.txt`).
+
+use kyc_clients::iluma::types::{
+    EntityScreeningRequest, IndividualScreeningRequest, MagicReply, Scope, ScoreThreshold,
+    ScreeningStatus, WatchlistDate,
+};
+use serde_json::json;
+
+use crate::support::{Harness, call, error_of, iluma_request, in_process};
+
+const EKO_HADI_SALIM: &str = "2dc667a4-d232-4d51-a561-631ce966fb2c";
+const INTEL: &str = "ed84802c-d73d-4d22-8897-5bc771709073";
+
+fn documented_individual() -> kyc_clients::iluma::types::builder::IndividualScreeningRequest {
+    IndividualScreeningRequest::builder()
+        .given_names("Eko Hadi Salim")
+        .user_id("foo123")
+        .nationality("ID")
+        .score_threshold(ScoreThreshold(90))
+        .scopes(vec![Scope::Pep])
+}
+
+// "Example Request - Individual" → "Example Response - Individual".
+#[tokio::test]
+async fn screening_individual_documented_example() {
+    let harness = Harness::start().await;
+    let screening = harness
+        .iluma
+        .screen_individual()
+        .body(documented_individual())
+        .send()
+        .await
+        .expect("screening")
+        .into_inner();
+    assert!(screening.id.starts_with("cftpi_"));
+    assert_eq!(screening.status, ScreeningStatus::Completed);
+    assert_eq!(screening.score_threshold, 90);
+    assert_eq!(screening.scopes, vec![Scope::Pep]);
+    assert_eq!(screening.reference_id, None);
+    assert_eq!(screening.surname, None);
+    assert_eq!(screening.addresses, Some(vec![]));
+    assert_eq!(screening.results.len(), 1);
+    let result = &screening.results[0];
+    assert_eq!(result.id, EKO_HADI_SALIM);
+    assert_eq!(result.names, vec!["Eko Hadi Salim"]);
+    assert_eq!(result.score, 100);
+    assert_eq!(result.scopes, vec![Scope::Other, Scope::Pep]);
+    assert_eq!(result.nationalities, vec!["ID"]);
+    assert!(
+        matches!(&result.dates_of_birth[..], [WatchlistDate::String(d)] if d.as_str() == "1943-03-11")
+    );
+}
+
+// "Example Response - Entity": name "intel", US, threshold 95, scopes [PEP].
+#[tokio::test]
+async fn screening_entity_documented_example() {
+    let harness = Harness::start().await;
+    let screening = harness
+        .iluma
+        .screen_entity()
+        .body(
+            EntityScreeningRequest::builder()
+                .name("intel")
+                .user_id("foo123")
+                .business_domicile("US")
+                .score_threshold(ScoreThreshold(95))
+                .scopes(vec![Scope::Pep]),
+        )
+        .send()
+        .await
+        .expect("screening")
+        .into_inner();
+    assert_eq!(screening.status, ScreeningStatus::Completed);
+    assert_eq!(screening.name.as_deref(), Some("intel"));
+    assert_eq!(screening.business_domicile.as_deref(), Some("US"));
+    assert_eq!(screening.results.len(), 1);
+    let result = &screening.results[0];
+    assert_eq!(result.id, INTEL);
+    assert_eq!(result.score, 100);
+    assert_eq!(result.names, vec!["Intel Corp", "Intel Corporation"]);
+    assert_eq!(result.business_domiciles, vec!["US"]);
+    assert_eq!(result.scopes, vec![Scope::Other, Scope::Pep]);
+}
+
+// "Example Request - Entity": IBM Corporation is on no list here.
+#[tokio::test]
+async fn screening_entity_without_matches_is_completed_and_empty() {
+    let harness = Harness::start().await;
+    let screening = harness
+        .iluma
+        .screen_entity()
+        .body(
+            EntityScreeningRequest::builder()
+                .name("IBM Corporation")
+                .user_id("foo123")
+                .business_domicile("US")
+                .score_threshold(ScoreThreshold(90))
+                .scopes(vec![Scope::Pep]),
+        )
+        .send()
+        .await
+        .expect("screening")
+        .into_inner();
+    assert_eq!(screening.status, ScreeningStatus::Completed);
+    assert!(screening.results.is_empty());
+}
+
+// Request schema: score_threshold "minimum score allowed is 50, and the default score is 85";
+// scopes select the lists.
+#[tokio::test]
+async fn screening_scores_scopes_and_thresholds() {
+    let harness = Harness::start().await;
+    let search = |threshold: Option<i64>, scopes: Vec<Scope>| {
+        let mut body = IndividualScreeningRequest::builder()
+            .given_names("Eko Hadi Salim")
+            .user_id("u1")
+            .nationality("ID")
+            .scopes(scopes);
+        if let Some(threshold) = threshold {
+            body = body.score_threshold(ScoreThreshold(threshold));
+        }
+        harness.iluma.screen_individual().body(body).send()
+    };
+    let default = search(None, vec![Scope::Pep, Scope::Sanction, Scope::Other])
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(default.score_threshold, 85);
+    assert!(default.results.iter().all(|r| r.score >= 85));
+    let wide = search(Some(50), vec![Scope::Pep, Scope::Sanction, Scope::Other])
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(wide.results.len() > default.results.len());
+    let scores: Vec<i64> = wide.results.iter().map(|r| r.score).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let sanctions = search(Some(50), vec![Scope::Sanction])
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!sanctions.results.is_empty());
+    assert!(
+        sanctions
+            .results
+            .iter()
+            .all(|r| r.scopes.contains(&Scope::Sanction))
+    );
+    assert!(sanctions.results.iter().all(|r| r.id != EKO_HADI_SALIM));
+}
+
+// Result schema: "Partial dates will have values of 0 for the unknown components".
+#[tokio::test]
+async fn screening_partial_dates_of_birth_are_objects() {
+    let harness = Harness::start().await;
+    let screening = harness
+        .iluma
+        .screen_individual()
+        .body(
+            IndividualScreeningRequest::builder()
+                .given_names("Siti Rahmawati")
+                .user_id("u2")
+                .nationality("ID")
+                .scopes(vec![Scope::Pep]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let dates = &screening.results[0].dates_of_birth;
+    assert!(
+        matches!(&dates[..], [WatchlistDate::PartialDate(p)] if p.y == 1975 && p.m == 0 && p.d == 0),
+        "{dates:?}"
+    );
+}
+
+// "CFT + PEP Individual: Get by id", "Entity: Get by id", "Record: Get by id".
+#[tokio::test]
+async fn screening_results_are_stored_and_fetched_by_id() {
+    let harness = Harness::start().await;
+    let created = harness
+        .iluma
+        .screen_individual()
+        .body(documented_individual())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let fetched = harness
+        .iluma
+        .get_individual_screening()
+        .id(created.id.to_string())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched, created);
+
+    let listing = harness
+        .iluma
+        .get_cft_pep_listing()
+        .id(EKO_HADI_SALIM)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listing.names, vec!["Eko Hadi Salim"]);
+    assert_eq!(listing.score, Some(100));
+    assert_eq!(listing.scopes, vec![Scope::Other, Scope::Pep]);
+    assert_eq!(listing.nationalities, vec!["ID"]);
+
+    // An individual screening is not an entity screening.
+    let error = harness
+        .iluma
+        .get_entity_screening()
+        .id(created.id.to_string())
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(error_of(error).0, 404);
+}
+
+#[tokio::test]
+async fn screening_entity_is_fetched_by_id() {
+    let harness = Harness::start().await;
+    let created = harness
+        .iluma
+        .screen_entity()
+        .body(
+            EntityScreeningRequest::builder()
+                .name("Golden Crescent Trading")
+                .user_id("u3")
+                .business_domicile("AE")
+                .scopes(vec![Scope::Sanction]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.results.len(), 1);
+    let fetched = harness
+        .iluma
+        .get_entity_screening()
+        .id(created.id.to_string())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched, created);
+}
+
+// Errors: 404 "Page or endpoint not found" (the spec's DATA_NOT_FOUND body).
+#[tokio::test]
+async fn screening_unknown_ids_are_404() {
+    let harness = Harness::start().await;
+    let individual = harness
+        .iluma
+        .get_individual_screening()
+        .id("cftpi_00000000-0000-4000-8000-000000000000")
+        .send()
+        .await
+        .expect_err("unknown");
+    let (status, body) = error_of(individual);
+    assert_eq!(status, 404);
+    assert_eq!(body.error_code.to_string(), "DATA_NOT_FOUND");
+    assert_eq!(body.message, "The requested resource was not found");
+    let listing = harness
+        .iluma
+        .get_cft_pep_listing()
+        .id("not-a-record")
+        .send()
+        .await
+        .expect_err("unknown");
+    assert_eq!(error_of(listing).0, 404);
+}
+
+// x-magic-reply FAILED: status FAILED, failure_reason TEMPORARY_NETWORK_ERROR, no results.
+#[tokio::test]
+async fn screening_failed_by_magic_reply() {
+    let harness = Harness::start().await;
+    let screening = harness
+        .iluma
+        .screen_individual()
+        .x_magic_reply(MagicReply::Failed)
+        .body(documented_individual())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(screening.status, ScreeningStatus::Failed);
+    assert_eq!(
+        screening.failure_reason.map(|r| r.to_string()).as_deref(),
+        Some("TEMPORARY_NETWORK_ERROR")
+    );
+    assert!(screening.results.is_empty());
+}
+
+// Errors: 400 API_VALIDATION_ERROR names the fields.
+#[tokio::test]
+async fn screening_validation_errors_name_the_fields() {
+    let app = in_process();
+    let body = json!({"given_names": "Eko", "nationality": "Indonesia", "scopes": [], "score_threshold": 40});
+    let reply = call(
+        &app,
+        iluma_request(
+            axum::http::Method::POST,
+            "/v0/identity/individual_cft_peps",
+            Some(&body),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.body["error_code"], "API_VALIDATION_ERROR");
+    let fields: Vec<&str> = reply.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in ["user_id", "nationality", "scopes", "score_threshold"] {
+        assert!(fields.contains(&field), "{field} not in {fields:?}");
+    }
+}
