@@ -17,6 +17,11 @@ fn main() {
                 file: "openapi/kredibel.yaml".into(),
                 hand_written: vec![],
                 inner_type: "crate::kredibel::Auth".into(),
+                replacements: replacements(&[
+                    "FaceImage",
+                    "IdentityCardImage",
+                    "BiometricFaceImage",
+                ]),
             },
         ),
         (
@@ -26,6 +31,7 @@ fn main() {
                 // multipart/form-data: progenitor cannot generate it; see client/iluma/id_card.rs.
                 hand_written: vec!["verify_id_card".into()],
                 inner_type: "crate::iluma::Auth".into(),
+                replacements: replacements(&["CallbackToken", "ApiKeySecret"]),
             },
         ),
     ];
@@ -54,6 +60,22 @@ fn main() {
         // Exit rather than panic: cargo shows the messages above without a backtrace.
         std::process::exit(1);
     }
+}
+
+/// Hand-written types used in place of generated ones (see `client/redacted.rs`): `Nik` in both
+/// specs (masked `Debug`), plus the given image schemas (bytes in, base64 on the wire, `Debug`
+/// shows format and size) or secret schemas (`Debug` shows nothing).
+fn replacements(extra: &[&str]) -> Vec<(String, String)> {
+    let mut list = vec![("Nik".to_string(), "crate::Nik".to_string())];
+    for schema in extra {
+        let rust_type = if schema.ends_with("Image") {
+            "crate::Base64Image"
+        } else {
+            "crate::Secret"
+        };
+        list.push((schema.to_string(), rust_type.to_string()));
+    }
+    list
 }
 
 fn write(path: &std::path::Path, contents: &str) {

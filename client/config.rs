@@ -1,7 +1,5 @@
 //! What a caller chooses when building a client: the environment and the API key.
 
-use std::fmt;
-
 /// Where a client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -15,45 +13,8 @@ pub enum Environment {
 }
 
 /// An API key. Its `Debug` and `Display` never show it, so it can sit in structs that are
-/// logged; read it with [`ApiKey::expose`] only to put it on the wire.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-
-    /// The key itself. Keep the result out of logs and error messages.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey([redacted])")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl From<String> for ApiKey {
-    fn from(key: String) -> Self {
-        Self(key)
-    }
-}
-
-impl From<&str> for ApiKey {
-    fn from(key: &str) -> Self {
-        Self(key.to_string())
-    }
-}
+/// logged; [`Secret::expose`] gives it only to put it on the wire.
+pub type ApiKey = crate::Secret;
 
 /// A client could not be built from the given configuration. The message never contains the
 /// API key.

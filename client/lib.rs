@@ -35,8 +35,10 @@ mod config;
 pub mod iluma;
 pub mod kredibel;
 pub mod privacy;
+mod redacted;
 mod transport;
 
 pub use config::{ApiKey, ConfigError, Environment};
 /// The generated clients' error and response types (from `progenitor-client`).
 pub use progenitor_client::{Error, ResponseValue};
+pub use redacted::{Base64Image, InvalidNik, Nik, Secret};

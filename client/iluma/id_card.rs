@@ -128,7 +128,7 @@ pub struct VerifyIdCard<'a> {
     client: &'a Client,
     x_magic_reply: Result<Option<types::MagicReply>, String>,
     name: Result<Option<types::IdCardVerificationRequestName>, String>,
-    id_card_number: Result<Option<types::Nik>, String>,
+    id_card_number: Result<Option<crate::Nik>, String>,
     birthdate: Result<Option<types::KtpDate>, String>,
     birthplace: Option<String>,
     address: Option<String>,
@@ -175,7 +175,7 @@ impl<'a> VerifyIdCard<'a> {
     /// The 16-digit NIK (required).
     pub fn id_card_number<V>(mut self, value: V) -> Self
     where
-        V: TryInto<types::Nik>,
+        V: TryInto<crate::Nik>,
         V::Error: std::fmt::Display,
     {
         self.id_card_number = value
@@ -220,7 +220,7 @@ impl<'a> VerifyIdCard<'a> {
     /// properties.
     fn form(
         name: types::IdCardVerificationRequestName,
-        id_card_number: types::Nik,
+        id_card_number: crate::Nik,
         birthdate: Option<types::KtpDate>,
         birthplace: Option<String>,
         address: Option<String>,

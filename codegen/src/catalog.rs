@@ -123,7 +123,19 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
 
 /// Rust source for the catalog module of one vendor. It is `include!`d inside the vendor module,
 /// next to the generated `types`.
-pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String {
+pub(crate) fn catalog_source(
+    spec: &OpenAPI,
+    hand_written: &[String],
+    replacements: &[(String, String)],
+) -> String {
+    // A replaced schema's Rust type is the hand-written one, not `types::<Name>`.
+    let rust_type = |name: &str| {
+        replacements
+            .iter()
+            .find(|(schema, _)| schema == name)
+            .map(|(_, path)| path.clone())
+            .unwrap_or_else(|| format!("types::{name}"))
+    };
     let mut out = String::new();
     let summaries = operation_summaries(spec, hand_written);
     out.push_str("/// Every operation in the spec, in document order: the contract summary.\n");
@@ -183,7 +195,8 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
     for name in &names {
         let _ = writeln!(
             out,
-            "        {name:?} => Some(crate::catalog::Decoded::of::<types::{name}>(value)),"
+            "        {name:?} => Some(crate::catalog::Decoded::of::<{}>(value)),",
+            rust_type(name)
         );
     }
     out.push_str("        _ => None,\n    }\n}\n\n");
@@ -196,7 +209,8 @@ pub(crate) fn catalog_source(spec: &OpenAPI, hand_written: &[String]) -> String 
     for name in &names {
         let _ = writeln!(
             out,
-            "        {name:?} => Some(schemars::schema_for!(types::{name})),"
+            "        {name:?} => Some(schemars::schema_for!({})),",
+            rust_type(name)
         );
     }
     out.push_str("        _ => None,\n    }\n}\n\n");

@@ -32,7 +32,12 @@ pub(crate) fn operation_label(method: &str, path: &str, op: &Operation) -> Strin
 }
 
 /// Runs every check; returns all problems at once.
-pub(crate) fn check(file: &str, spec: &OpenAPI, hand_written: &[String]) -> Result<(), SpecErrors> {
+pub(crate) fn check(
+    file: &str,
+    spec: &OpenAPI,
+    hand_written: &[String],
+    replacements: &[(String, String)],
+) -> Result<(), SpecErrors> {
     let mut problems = Vec::new();
     check_refs(file, spec, &mut problems);
     check_schema_names(file, spec, &mut problems);
@@ -80,6 +85,22 @@ pub(crate) fn check(file: &str, spec: &OpenAPI, hand_written: &[String]) -> Resu
         check_parameters(spec, path, path_params, op, &mut report);
         check_request_body(spec, op, &mut report);
         check_responses(spec, op, &mut report);
+    }
+
+    for (schema, rust_path) in replacements {
+        let exists = spec
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(schema));
+        if !exists {
+            problems.push(SpecError::general(
+                file,
+                format!(
+                    "schema `{schema}` is replaced by the hand-written `{rust_path}` in build.rs, but the spec has no such schema"
+                ),
+                "rename the entry in build.rs to the spec's schema name, or remove it if the schema is gone",
+            ));
+        }
     }
 
     let ids: BTreeSet<_> = seen_ids.keys().cloned().collect();

@@ -29,6 +29,10 @@ pub struct VendorSpec {
     pub hand_written: Vec<String>,
     /// Rust path of the type the generated `Client` carries as `inner` (auth and hooks).
     pub inner_type: String,
+    /// Schemas whose generated type is replaced by a hand-written one: `(schema name, Rust
+    /// path)`. Used where the derived `Debug` would print personal data or secrets, or where
+    /// the wire form (base64) should be produced from bytes. Every listed schema must exist.
+    pub replacements: Vec<(String, String)>,
 }
 
 /// What [`generate`] produces for one vendor.
@@ -38,6 +42,8 @@ pub struct Generated {
     pub client: String,
     /// The catalog: operation summaries and a by-name registry of the spec's schemas.
     pub catalog: String,
+    /// The whole spec as JSON, for code that reads it at run time (request validation).
+    pub spec_json: String,
 }
 
 /// Loads, checks and generates one vendor's client.
@@ -53,11 +59,27 @@ pub fn generate_from(
     vendor: &VendorSpec,
 ) -> Result<Generated, SpecErrors> {
     let file_label = file.display().to_string();
-    check::check(&file_label, spec, &vendor.hand_written)?;
+    check::check(
+        &file_label,
+        spec,
+        &vendor.hand_written,
+        &vendor.replacements,
+    )?;
     let generable = check::without_hand_written(spec, &vendor.hand_written);
     let client = run_progenitor(&file_label, &generable, vendor)?;
-    let catalog = catalog::catalog_source(spec, &vendor.hand_written);
-    Ok(Generated { client, catalog })
+    let catalog = catalog::catalog_source(spec, &vendor.hand_written, &vendor.replacements);
+    let spec_json = serde_json::to_string(spec).map_err(|err| {
+        SpecErrors::one(SpecError::general(
+            &file_label,
+            format!("cannot be written as JSON: {err}"),
+            "report this as a kyc-codegen bug",
+        ))
+    })?;
+    Ok(Generated {
+        client,
+        catalog,
+        spec_json,
+    })
 }
 
 /// Settings shared by every vendor: the Builder interface (validated newtypes for constrained
@@ -79,6 +101,9 @@ fn settings(vendor: &VendorSpec) -> Result<progenitor::GenerationSettings, SpecE
         .with_derive("PartialEq")
         .with_inner_type(inner)
         .with_timeout(60);
+    for (schema, rust_path) in &vendor.replacements {
+        settings.with_replacement(schema, rust_path, std::iter::empty());
+    }
     Ok(settings)
 }
 

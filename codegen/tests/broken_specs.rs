@@ -43,6 +43,7 @@ fn vendor(hand_written: &[&str]) -> VendorSpec {
         file: FILE.into(),
         hand_written: hand_written.iter().map(|s| s.to_string()).collect(),
         inner_type: "()".into(),
+        replacements: vec![],
     }
 }
 
@@ -244,6 +245,23 @@ fn path_parameter_not_declared() {
 }
 
 #[test]
+fn replacement_of_a_missing_schema() {
+    let errors = parse_spec(FILE, VALID)
+        .and_then(|spec| {
+            let mut vendor = vendor(&[]);
+            vendor.replacements = vec![("Person".into(), "crate::Person".into())];
+            generate_from(Path::new(FILE), &spec, &vendor)
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errors.contains("schema `Person` is replaced by the hand-written `crate::Person`"),
+        "{errors}"
+    );
+    assert!(errors.contains("fix:"), "{errors}");
+}
+
+#[test]
 fn unknown_pii_kind() {
     check(
         "unknown_pii_kind",
@@ -278,6 +296,7 @@ fn the_vendor_specs_generate() {
             file: root.join(file),
             hand_written,
             inner_type: "()".into(),
+            replacements: vec![],
         };
         kyc_codegen::generate(&vendor).unwrap_or_else(|e| panic!("{e}"));
     }
