@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use axum::http::Method;
 use kyc_sandbox::{FaultRule, RateLimit, SandboxApp, SandboxConfig};
 
-use crate::support::{Harness, call, error_of, iluma_request};
+use crate::support::{call, iluma_request};
 
 fn health_with_fault(fault: &str) -> axum::http::Request<axum::body::Body> {
     let mut request = iluma_request(Method::GET, "/health", None, None);
@@ -66,49 +66,74 @@ async fn an_unparsable_fault_header_is_400() {
     assert_eq!(reply.body["errors"][0]["field"], "x-sandbox-fault");
 }
 
-// A standing fault, configured at start, restricted to one operation; counted retries.
+// A standing fault, configured at start, restricted to one operation; the counters see every
+// request, which is how a client test counts its retries.
 #[tokio::test]
 async fn standing_faults_apply_to_their_operation_only() {
     let config =
         SandboxConfig::default().with_fault(FaultRule::status(503).on("get_health").times(2));
-    let harness = Harness::start_with(config).await;
-    for _ in 0..2 {
-        let error = harness.iluma.get_health().send().await.expect_err("503");
-        assert_eq!(error_of(error).0, 503);
+    let app = SandboxApp::new(config);
+    let health = || iluma_request(Method::GET, "/health", None, None);
+    let token = || {
+        iluma_request(
+            Method::GET,
+            "/v1/callback/authentication_tokens",
+            None,
+            None,
+        )
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(call(&app, health()).await.status.as_u16());
     }
-    assert!(harness.iluma.get_health().send().await.is_ok());
-    assert!(
-        harness
-            .iluma
-            .get_callback_authentication_token()
-            .send()
-            .await
-            .is_ok()
-    );
-    let requests = harness.sandbox.requests();
+    statuses.push(call(&app, token()).await.status.as_u16());
+    assert_eq!(statuses, vec![503, 503, 200, 200]);
+    let requests = app.requests();
     assert_eq!(requests.count("get_health"), 3);
     assert_eq!(requests.count("get_callback_authentication_token"), 1);
     assert_eq!(requests.total(), 4);
 }
 
-// A dropped connection, on a real socket: the client sees a transport error, not a response.
+// A dropped connection, on a real socket: the connection closes and no response comes back.
 #[tokio::test]
-async fn a_dropped_connection_reaches_the_client_as_an_error() {
+async fn a_dropped_connection_closes_without_a_response() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let config =
         SandboxConfig::default().with_fault(FaultRule::drop_connection().on("get_health").times(1));
-    let harness = Harness::start_with(config).await;
-    let error = harness
-        .iluma
-        .get_health()
-        .send()
-        .await
-        .expect_err("dropped");
-    assert!(
-        matches!(error, kyc_clients::Error::CommunicationError(_)),
-        "{error:?}"
+    let sandbox = kyc_sandbox::Sandbox::start_with(config).await.unwrap();
+    let get = format!(
+        "GET /iluma/health HTTP/1.1\r\nHost: {}\r\n\r\n",
+        sandbox.local_addr()
     );
-    assert!(harness.iluma.get_health().send().await.is_ok());
-    assert_eq!(harness.sandbox.requests().count("get_health"), 2);
+    let mut dropped = tokio::net::TcpStream::connect(sandbox.local_addr())
+        .await
+        .unwrap();
+    dropped.write_all(get.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = dropped.read_to_end(&mut answer).await;
+    assert!(
+        read.is_err() || answer.is_empty(),
+        "got {:?}",
+        String::from_utf8_lossy(&answer)
+    );
+    // The next request is answered.
+    let mut next = tokio::net::TcpStream::connect(sandbox.local_addr())
+        .await
+        .unwrap();
+    next.write_all(
+        get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    next.read_to_end(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert_eq!(sandbox.requests().count("get_health"), 2);
 }
 
 // Errors: RATE_LIMIT_EXCEEDED 429 "Rate Limit hit", with Retry-After.
@@ -142,30 +167,19 @@ async fn the_rate_limit_answers_429_with_retry_after() {
 
 #[tokio::test]
 async fn kredibel_is_rate_limited_per_key_too() {
-    let harness =
-        Harness::start_with(SandboxConfig::default().with_rate_limit(RateLimit::per_minute(1)))
-            .await;
-    let first = harness
-        .kredibel
-        .verify_biometric()
-        .body(
-            kyc_clients::kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id("1234567890123456")
-                .face_image(kyc_sandbox::samples::Image::jpeg(480, 640).base64(20_000)),
-        )
-        .send()
-        .await;
-    assert!(first.is_ok());
-    let second = harness
-        .kredibel
-        .verify_biometric()
-        .body(
-            kyc_clients::kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id("1234567890123456")
-                .face_image(kyc_sandbox::samples::Image::jpeg(480, 640).base64(20_000)),
-        )
-        .send()
-        .await
-        .expect_err("limited");
-    assert_eq!(error_of(second).0, 429);
+    let app = SandboxApp::new(SandboxConfig::default().with_rate_limit(RateLimit::per_minute(1)));
+    let body = serde_json::json!({
+        "identityId": "1234567890123456",
+        "faceImage": kyc_sandbox::samples::Image::jpeg(480, 640).base64(20_000),
+    });
+    let path = "/v1/identity/verification/biometric";
+    let first = call(&app, crate::support::kredibel_post(path, &body)).await;
+    assert_eq!(first.status, 200);
+    let second = call(&app, crate::support::kredibel_post(path, &body)).await;
+    assert_eq!(second.status, 429);
+    assert_eq!(
+        second.body,
+        serde_json::json!({"message": "Too Many Attempts."})
+    );
+    assert!(second.headers.contains_key("retry-after"));
 }

@@ -36,8 +36,8 @@ async fn callback_token_is_the_one_callbacks_carry() {
         .expect("token")
         .into_inner()
         .token;
-    assert_eq!(token.as_str(), harness.sandbox.app().callback_token());
-    assert_eq!(token.len(), 48);
+    assert_eq!(token.expose(), harness.sandbox.app().callback_token());
+    assert_eq!(token.expose().len(), 48);
 }
 
 // Get API Key: "the token is single use only".
@@ -55,7 +55,7 @@ async fn api_keys_token_is_single_use() {
         .into_inner();
     assert_eq!(keys.business_id, "5abc");
     assert_eq!(keys.api_keys.len(), 1);
-    assert_eq!(keys.api_keys[0].key.as_str(), ILUMA_KEY);
+    assert_eq!(keys.api_keys[0].key.expose(), ILUMA_KEY);
     let again = harness
         .iluma
         .get_api_keys()

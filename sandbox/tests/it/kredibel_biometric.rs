@@ -5,12 +5,13 @@
 //! (`shared/vendor-docs/kredibel-biometric-verification.md`), "Testing" tabs and "Error 4XX".
 
 use kyc_clients::kredibel::types::{
-    BiometricVerification, BiometricVerificationRequest, ErrorType, KredibelErrorDetails,
+    BiometricVerification, BiometricVerificationRequest, ErrorType, KredibelError,
+    KredibelErrorDetails,
 };
 use kyc_sandbox::samples::Image;
 use serde_json::json;
 
-use crate::support::{Harness, call, error_of, in_process, kredibel_post};
+use crate::support::{Harness, call, decode, in_process, kredibel_post};
 
 /// A selfie within the biometric limit (1 MB): JPEG, 100 KB.
 fn selfie() -> String {
@@ -36,24 +37,22 @@ async fn verify(harness: &Harness, nik: &str, face_image: String) -> BiometricVe
     response.into_inner().data
 }
 
+/// The status and error type of a request the client would refuse to send (it checks the
+/// spec's limits first), so sent raw, in-process; the body is decoded with the generated type.
 async fn error_type(nik: &str, face_image: String) -> (u16, ErrorType) {
-    let harness = Harness::start().await;
-    let error = harness
-        .kredibel
-        .verify_biometric()
-        .body(
-            BiometricVerificationRequest::builder()
-                .identity_id(nik)
-                .face_image(face_image),
-        )
-        .send()
-        .await
-        .expect_err("an error type");
-    let (status, body) = error_of(error);
-    match body.errors {
-        Some(KredibelErrorDetails::ErrorReference(reference)) => {
-            (status, reference.error_type.expect("errorType"))
-        }
+    let app = in_process();
+    let body = json!({"identityId": nik, "faceImage": face_image});
+    let reply = call(
+        &app,
+        kredibel_post("/v1/identity/verification/biometric", &body),
+    )
+    .await;
+    let error: KredibelError = decode(&reply.body);
+    match error.errors {
+        Some(KredibelErrorDetails::ErrorReference(reference)) => (
+            reply.status.as_u16(),
+            reference.error_type.expect("errorType"),
+        ),
         other => panic!("expected an errorType, got {other:?}"),
     }
 }

@@ -4,11 +4,14 @@
 //! Doc: <https://docs.kredibel.io/certificate-issuance>, "Testing" tabs
 //! (`shared/vendor-docs/kredibel-certificate-issuance.md`).
 
-use kyc_clients::kredibel::types::{CertificateIssuance, CertificateStatus, RejectField};
+use kyc_clients::kredibel::types::{
+    CertificateIssuance, CertificateStatus, ErrorReference, ErrorType, KredibelError,
+    KredibelErrorDetails, RejectField,
+};
 use serde_json::json;
 
 use crate::support::{
-    Harness, call, certificate_json, certificate_request, error_of, in_process, kredibel_post,
+    Harness, call, certificate_json, certificate_request, decode, in_process, kredibel_post,
 };
 
 async fn issue(nik: &str) -> CertificateIssuance {
@@ -310,17 +313,22 @@ async fn certificate_without_a_key_is_401() {
     }
 }
 
+// Error 4XX structure `{errors: {errorId, errorType}, message}`, decoded with the generated
+// type. Sent raw: the client refuses to send an image that is not base64.
 #[tokio::test]
 async fn certificate_error_body_decodes_with_the_generated_type() {
-    let harness = Harness::start().await;
-    let error = harness
-        .kredibel
-        .issue_certificate()
-        .body(certificate_request("1234567890123456").face_image("@@not base64@@"))
-        .send()
-        .await
-        .expect_err("invalid base64");
-    let (status, body) = error_of(error);
-    assert_eq!(status, 400);
-    assert_eq!(body.message, "Invalid base64 encoding.");
+    let app = in_process();
+    let mut body = certificate_json("1234567890123456");
+    body["faceImage"] = json!("@@not base64@@");
+    let reply = call(&app, kredibel_post("/v1/certificate/issuance", &body)).await;
+    assert_eq!(reply.status, 400);
+    let error: KredibelError = decode(&reply.body);
+    assert_eq!(error.message, "Invalid base64 encoding.");
+    assert!(matches!(
+        error.errors,
+        Some(KredibelErrorDetails::ErrorReference(ErrorReference {
+            error_type: Some(ErrorType::InvalidBase64Encoding),
+            ..
+        }))
+    ));
 }

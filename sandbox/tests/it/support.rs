@@ -108,6 +108,11 @@ pub(crate) fn error_of<T: std::fmt::Debug>(error: kyc_clients::Error<T>) -> (u16
     }
 }
 
+/// Decodes an answer's body with a generated type.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &Value) -> T {
+    serde_json::from_value(body.clone()).expect("decodes with the generated type")
+}
+
 /// An answer of an in-process call.
 #[derive(Debug)]
 pub(crate) struct Reply {
