@@ -33,7 +33,9 @@
 pub mod catalog;
 mod config;
 pub mod iluma;
+pub mod image;
 pub mod kredibel;
+pub mod nik;
 pub mod privacy;
 mod redacted;
 mod transport;

@@ -30,6 +30,7 @@
 //! # }
 //! ```
 
+pub mod callbacks;
 mod id_card;
 
 use base64::Engine as _;
