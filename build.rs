@@ -16,12 +16,10 @@ fn main() {
             VendorSpec {
                 file: "openapi/kredibel.yaml".into(),
                 hand_written: vec![],
-                inner_type: "crate::kredibel::Auth".into(),
-                replacements: replacements(&[
-                    "FaceImage",
-                    "IdentityCardImage",
-                    "BiometricFaceImage",
-                ]),
+                inner_type: "crate::CallSettings".into(),
+                // Beyond these, every schema marked `x-pii` gets a hand-written type whose
+                // `Debug` never prints its value (kyc_codegen::pii_replacements).
+                replacements: vec![],
             },
         ),
         (
@@ -30,8 +28,8 @@ fn main() {
                 file: "openapi/iluma.yaml".into(),
                 // multipart/form-data: progenitor cannot generate it; see client/iluma/id_card.rs.
                 hand_written: vec!["verify_id_card".into()],
-                inner_type: "crate::iluma::Auth".into(),
-                replacements: replacements(&["CallbackToken", "ApiKeySecret"]),
+                inner_type: "crate::CallSettings".into(),
+                replacements: vec![],
             },
         ),
     ];
@@ -41,14 +39,13 @@ fn main() {
         println!("cargo:rerun-if-changed={}", vendor.file.display());
         match kyc_codegen::generate(vendor) {
             Ok(generated) => {
-                write(
-                    &out_dir.join(format!("{name}_client.rs")),
-                    &generated.client,
-                );
-                write(
-                    &out_dir.join(format!("{name}_catalog.rs")),
-                    &generated.catalog,
-                );
+                for (suffix, contents) in [
+                    ("client.rs", &generated.client),
+                    ("catalog.rs", &generated.catalog),
+                    ("spec.json", &generated.spec_json),
+                ] {
+                    write(&out_dir.join(format!("{name}_{suffix}")), contents);
+                }
             }
             Err(errors) => {
                 eprintln!("{errors}");
@@ -60,22 +57,6 @@ fn main() {
         // Exit rather than panic: cargo shows the messages above without a backtrace.
         std::process::exit(1);
     }
-}
-
-/// Hand-written types used in place of generated ones (see `client/redacted.rs`): `Nik` in both
-/// specs (masked `Debug`), plus the given image schemas (bytes in, base64 on the wire, `Debug`
-/// shows format and size) or secret schemas (`Debug` shows nothing).
-fn replacements(extra: &[&str]) -> Vec<(String, String)> {
-    let mut list = vec![("Nik".to_string(), "crate::Nik".to_string())];
-    for schema in extra {
-        let rust_type = if schema.ends_with("Image") {
-            "crate::Base64Image"
-        } else {
-            "crate::Secret"
-        };
-        list.push((schema.to_string(), rust_type.to_string()));
-    }
-    list
 }
 
 fn write(path: &std::path::Path, contents: &str) {

@@ -30,17 +30,24 @@
 //! # }
 //! ```
 
+mod call;
 pub mod catalog;
 mod config;
+mod error;
 pub mod iluma;
 pub mod image;
 pub mod kredibel;
 pub mod nik;
 pub mod privacy;
 mod redacted;
+mod spec;
 mod transport;
+mod validate;
 
+pub use call::{CallSettings, RetryPolicy};
 pub use config::{ApiKey, ConfigError, Environment};
+pub use error::{ApiError, ErrorKind, VendorError};
 /// The generated clients' error and response types (from `progenitor-client`).
 pub use progenitor_client::{Error, ResponseValue};
-pub use redacted::{Base64Image, InvalidNik, Nik, Secret};
+pub use redacted::{Base64Image, InvalidNik, Nik, Redacted, Secret};
+pub use transport::ClientOptions;

@@ -6,12 +6,34 @@ use reqwest::header::HeaderValue;
 
 use crate::config::{ConfigError, Environment};
 
-/// The same timeouts progenitor would set, on a client whose TLS backend is chosen by feature.
-pub(crate) fn http_client() -> Result<reqwest::Client, ConfigError> {
+/// How a client connects and retries. `Default` is what [`crate::kredibel::Client::with_api_key`]
+/// and [`crate::iluma::Client::with_api_key`] use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientOptions {
+    /// Which failures are sent again, and how long to wait.
+    pub retry: crate::RetryPolicy,
+    /// The longest one attempt may take, from sending to the end of the answer.
+    pub timeout: Duration,
+    /// The longest connecting may take.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            retry: crate::RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A reqwest client with the options' timeouts, its TLS backend chosen by cargo feature.
+pub(crate) fn http_client(options: &ClientOptions) -> Result<reqwest::Client, ConfigError> {
     install_crypto_provider();
     Ok(reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout)
         .build()?)
 }
 
@@ -32,7 +54,8 @@ pub(crate) fn sensitive_header(value: String) -> Result<HeaderValue, ConfigError
     Ok(header)
 }
 
-/// Resolves an environment to a base URL and checks it.
+/// Resolves an environment to a base URL and checks it: absolute, and HTTPS unless the host
+/// is this machine (a local sandbox), because the request carries an API key and personal data.
 pub(crate) fn base_url(
     environment: &Environment,
     sandbox: &str,
@@ -47,11 +70,26 @@ pub(crate) fn base_url(
         url: url.clone(),
         reason: "not an absolute URL",
     })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    let secure = match parsed.scheme() {
+        "https" => true,
+        "http" => is_loopback(&parsed),
+        _ => false,
+    };
+    if !secure {
         return Err(ConfigError::InvalidBaseUrl {
             url,
-            reason: "the scheme must be https (or http on loopback)",
+            reason: "must be https (plain http only to this machine: localhost, 127.0.0.0/8, [::1])",
         });
     }
     Ok(url)
+}
+
+/// Whether a URL's host is this machine.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }

@@ -2,15 +2,20 @@
 //!
 //! The spec keeps this operation (`verify_id_card`) as the contract, but its body is
 //! `multipart/form-data`, which progenitor cannot generate. This builder follows the generated
-//! ones: it takes the generated, validated types (`Nik`, `KtpDate`, the 2–100 character name),
+//! ones: the NIK is a validated [`crate::Nik`], every field is checked against the spec's
+//! `IdCardVerificationRequest` before anything is sent (name 2–100 characters, `DD-MM-YYYY`
+//! birth date, the selfie's format, size and pixels),
 //! goes through the same `ClientHooks` (so auth and anything else the hooks do apply), and
 //! returns the generated response and error types.
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
-use reqwest::multipart::{Form, Part};
+use serde_json::{Map, Value};
 
 use super::{Client, types};
+use crate::Redacted;
+use crate::call::Vendor;
+use crate::image::{self, ImageFormat};
 
 /// The operation id, as in the spec.
 const OPERATION_ID: &str = "verify_id_card";
@@ -20,61 +25,23 @@ const OPERATION_ID: &str = "verify_id_card";
 #[derive(Clone)]
 pub struct Selfie {
     bytes: Bytes,
-    format: SelfieFormat,
-}
-
-/// The image formats Iluma accepts for a selfie (spec: `x-image-formats: [jpeg, png]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SelfieFormat {
-    /// `image/jpeg`
-    Jpeg,
-    /// `image/png`
-    Png,
-}
-
-impl SelfieFormat {
-    /// The MIME type sent as the part's `Content-Type`.
-    pub fn mime_type(self) -> &'static str {
-        match self {
-            Self::Jpeg => "image/jpeg",
-            Self::Png => "image/png",
-        }
-    }
-
-    fn file_name(self) -> &'static str {
-        match self {
-            Self::Jpeg => "selfie.jpg",
-            Self::Png => "selfie.png",
-        }
-    }
-
-    /// Reads the format from the file's first bytes (its magic number), not from a name.
-    fn sniff(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Self::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Self::Png)
-        } else {
-            None
-        }
-    }
+    format: ImageFormat,
 }
 
 impl Selfie {
-    /// Wraps the bytes of a JPEG or PNG file. The bytes are shared, not copied.
+    /// Wraps the bytes of an image file (shared, not copied). The format is read from the
+    /// bytes; whether Iluma accepts it (and its size) is checked against the spec on send.
     pub fn new(bytes: impl Into<Bytes>) -> Result<Self, String> {
         let bytes = bytes.into();
-        let format = SelfieFormat::sniff(&bytes).ok_or_else(|| {
-            format!(
-                "selfie: the {} bytes given are neither a JPEG nor a PNG image (Iluma accepts only those)",
-                bytes.len()
-            )
-        })?;
-        Ok(Self { bytes, format })
+        let info = image::inspect(&bytes).map_err(|err| format!("selfie: {err}"))?;
+        Ok(Self {
+            bytes,
+            format: info.format,
+        })
     }
 
     /// The format read from the bytes.
-    pub fn format(&self) -> SelfieFormat {
+    pub fn format(&self) -> ImageFormat {
         self.format
     }
 
@@ -91,7 +58,12 @@ impl Selfie {
 
 impl std::fmt::Debug for Selfie {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Selfie({:?}, {} bytes)", self.format, self.bytes.len())
+        write!(
+            f,
+            "Selfie({}, {} bytes)",
+            self.format.as_str(),
+            self.bytes.len()
+        )
     }
 }
 
@@ -127,11 +99,11 @@ impl Client {
 pub struct VerifyIdCard<'a> {
     client: &'a Client,
     x_magic_reply: Result<Option<types::MagicReply>, String>,
-    name: Result<Option<types::IdCardVerificationRequestName>, String>,
+    name: Option<Redacted<String>>,
     id_card_number: Result<Option<crate::Nik>, String>,
-    birthdate: Result<Option<types::KtpDate>, String>,
-    birthplace: Option<String>,
-    address: Option<String>,
+    birthdate: Option<Redacted<String>>,
+    birthplace: Option<Redacted<String>>,
+    address: Option<Redacted<String>>,
     selfie: Result<Option<Selfie>, String>,
 }
 
@@ -141,9 +113,9 @@ impl<'a> VerifyIdCard<'a> {
         Self {
             client,
             x_magic_reply: Ok(None),
-            name: Ok(None),
+            name: None,
             id_card_number: Ok(None),
-            birthdate: Ok(None),
+            birthdate: None,
             birthplace: None,
             address: None,
             selfie: Ok(None),
@@ -163,12 +135,8 @@ impl<'a> VerifyIdCard<'a> {
     }
 
     /// Name as on the KTP, 2 to 100 characters (required).
-    pub fn name<V>(mut self, value: V) -> Self
-    where
-        V: TryInto<types::IdCardVerificationRequestName>,
-        V::Error: std::fmt::Display,
-    {
-        self.name = value.try_into().map(Some).map_err(|e| format!("name: {e}"));
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Redacted::new(value.into()));
         self
     }
 
@@ -186,27 +154,20 @@ impl<'a> VerifyIdCard<'a> {
     }
 
     /// Birth date as on the KTP, `DD-MM-YYYY` (optional).
-    pub fn birthdate<V>(mut self, value: V) -> Self
-    where
-        V: TryInto<types::KtpDate>,
-        V::Error: std::fmt::Display,
-    {
-        self.birthdate = value
-            .try_into()
-            .map(Some)
-            .map_err(|e| format!("birthdate: {e}"));
+    pub fn birthdate(mut self, value: impl Into<String>) -> Self {
+        self.birthdate = Some(Redacted::new(value.into()));
         self
     }
 
     /// Birth place as on the KTP (optional).
     pub fn birthplace(mut self, value: impl Into<String>) -> Self {
-        self.birthplace = Some(value.into());
+        self.birthplace = Some(Redacted::new(value.into()));
         self
     }
 
     /// Address as on the KTP (optional).
     pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
+        self.address = Some(Redacted::new(value.into()));
         self
     }
 
@@ -214,36 +175,6 @@ impl<'a> VerifyIdCard<'a> {
     pub fn selfie(mut self, bytes: impl Into<Bytes>) -> Self {
         self.selfie = Selfie::new(bytes).map(Some);
         self
-    }
-
-    /// Builds the multipart form; part names are the spec's `IdCardVerificationRequest`
-    /// properties.
-    fn form(
-        name: types::IdCardVerificationRequestName,
-        id_card_number: crate::Nik,
-        birthdate: Option<types::KtpDate>,
-        birthplace: Option<String>,
-        address: Option<String>,
-        selfie: Selfie,
-    ) -> Result<Form, String> {
-        let mut form = Form::new()
-            .text("name", String::from(name))
-            .text("id_card_number", String::from(id_card_number));
-        if let Some(birthdate) = birthdate {
-            form = form.text("birthdate", String::from(birthdate));
-        }
-        if let Some(birthplace) = birthplace {
-            form = form.text("birthplace", birthplace);
-        }
-        if let Some(address) = address {
-            form = form.text("address", address);
-        }
-        let length = selfie.len() as u64;
-        let part = Part::stream_with_length(reqwest::Body::from(selfie.bytes), length)
-            .file_name(selfie.format.file_name())
-            .mime_str(selfie.format.mime_type())
-            .map_err(|e| format!("selfie: {e}"))?;
-        Ok(form.part("selfie", part))
     }
 
     /// Sends the request.
@@ -261,19 +192,41 @@ impl<'a> VerifyIdCard<'a> {
             selfie,
         } = self;
         let x_magic_reply = x_magic_reply.map_err(Error::InvalidRequest)?;
-        let name = required(name, "name")?;
         let id_card_number = required(id_card_number, "id_card_number")?;
-        let birthdate = birthdate.map_err(Error::InvalidRequest)?;
         let selfie = required(selfie, "selfie")?;
-        let form = Self::form(name, id_card_number, birthdate, birthplace, address, selfie)
-            .map_err(Error::InvalidRequest)?;
+
+        // Part names are the properties of the spec's `IdCardVerificationRequest`.
+        let mut fields = Map::new();
+        fields.insert(
+            "id_card_number".into(),
+            Value::String(id_card_number.as_str().into()),
+        );
+        for (field, value) in [
+            ("name", name),
+            ("birthdate", birthdate),
+            ("birthplace", birthplace),
+            ("address", address),
+        ] {
+            if let Some(value) = value {
+                fields.insert(field.into(), Value::String(value.into_inner()));
+            }
+        }
+        crate::validate::multipart_request(
+            Vendor::Iluma,
+            OPERATION_ID,
+            &fields,
+            &[("selfie", &selfie.bytes)],
+        )
+        .map_err(|err| Error::InvalidRequest(err.to_string()))?;
+        let (content_type, body) = multipart_body(&fields, &selfie);
 
         let url = format!("{}/v0/identity/id_card_verifications", client.baseurl());
         let mut builder = client
             .client()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
         if let Some(value) = x_magic_reply {
             builder = builder.header("x-magic-reply", value.to_string());
         }
@@ -281,6 +234,8 @@ impl<'a> VerifyIdCard<'a> {
         let info = OperationInfo {
             operation_id: OPERATION_ID,
         };
+        // Validation ran above on the fields themselves; the hook adds auth (it skips bodies
+        // that are not JSON).
         client.pre(&mut request, &info).await?;
         let result = client.exec(request, &info).await;
         client.post(&result, &info).await?;
@@ -303,4 +258,42 @@ fn required<T>(
     value
         .map_err(Error::InvalidRequest)?
         .ok_or_else(|| Error::InvalidRequest(format!("{field}: required")))
+}
+
+/// Encodes the form as `multipart/form-data` in one buffer (a selfie is at most 500 KB), so
+/// the request can be sent again by the retry policy — a streamed form could not.
+fn multipart_body(fields: &Map<String, Value>, selfie: &Selfie) -> (String, Bytes) {
+    let boundary = format!(
+        "kyc-clients-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    );
+    let mut body = BytesMut::with_capacity(selfie.len() + 1024);
+    for (name, value) in fields {
+        let text = value.as_str().unwrap_or_default();
+        body.put_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.put_slice(text.as_bytes());
+        body.put_slice(b"\r\n");
+    }
+    let extension = match selfie.format {
+        ImageFormat::Png => "png",
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::Svg => "svg",
+    };
+    body.put_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"selfie\"; filename=\"selfie.{extension}\"\r\nContent-Type: {}\r\n\r\n",
+            selfie.format.mime_type()
+        )
+        .as_bytes(),
+    );
+    body.put_slice(&selfie.bytes);
+    body.put_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.freeze(),
+    )
 }

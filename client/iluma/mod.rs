@@ -2,9 +2,10 @@
 //!
 //! Generated from `openapi/iluma.yaml` at compile time: [`Client`], its request builders
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
-//! constructor [`Client::with_api_key`], the [`Auth`] hook that sends HTTP Basic with the key as
-//! the username on the operations that need it, and [`Client::verify_id_card`], the multipart
-//! KTP verification progenitor cannot generate.
+//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply HTTP Basic with
+//! the key as the username on the operations that need it, the hooks that validate,
+//! authenticate, retry and trace every call (see [`crate::call`]), the typed [`Error`], and
+//! [`Client::verify_id_card`], the multipart KTP verification progenitor cannot generate.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,7 +23,8 @@
 //!             .score_threshold(types::ScoreThreshold(90)),
 //!     )
 //!     .send()
-//!     .await?;
+//!     .await
+//!     .map_err(kyc_clients::iluma::Error::from)?;
 //! for result in &screening.results {
 //!     println!("{:?} scored {}", result.names, result.score);
 //! }
@@ -33,14 +35,17 @@
 pub mod callbacks;
 mod id_card;
 
+use std::sync::OnceLock;
+
 use base64::Engine as _;
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
+use crate::call::{self, CallSettings, Vendor};
 use crate::config::{ApiKey, ConfigError, Environment};
-use crate::transport;
+use crate::error::{ApiError, VendorError};
+use crate::transport::{self, ClientOptions};
 
-pub use id_card::{Selfie, SelfieFormat, VerifyIdCard};
+pub use id_card::{Selfie, VerifyIdCard};
 
 mod generated {
     #![allow(
@@ -62,6 +67,15 @@ pub mod catalog {
     include!(concat!(env!("OUT_DIR"), "/iluma_catalog.rs"));
 }
 
+/// The Iluma spec, as the client reads it (parsed on first use).
+pub fn spec() -> &'static openapiv3::OpenAPI {
+    static SPEC: OnceLock<openapiv3::OpenAPI> = OnceLock::new();
+    crate::spec::parse(
+        include_str!(concat!(env!("OUT_DIR"), "/iluma_spec.json")),
+        &SPEC,
+    )
+}
+
 /// Iluma's one host; the key's prefix selects development (sandbox) or live.
 pub const BASE_URL: &str = "https://api.iluma.ai";
 /// The prefix of development (sandbox) keys.
@@ -69,83 +83,140 @@ pub const DEVELOPMENT_KEY_PREFIX: &str = "iluma_development_";
 /// The prefix of live keys.
 pub const PRODUCTION_KEY_PREFIX: &str = "iluma_production_";
 
-/// Credentials the generated client carries; applied to each request that needs them by the
-/// [`ClientHooks`] implementation below. `Debug` never shows the key.
-#[derive(Clone)]
-pub struct Auth {
-    authorization: HeaderValue,
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("authorization", &"Basic [redacted]")
-            .finish()
-    }
-}
-
-impl Auth {
-    /// HTTP Basic with the key as the username and an empty password, marked sensitive.
-    pub fn basic(api_key: &ApiKey) -> Result<Self, ConfigError> {
-        if api_key.expose().trim().is_empty() {
-            return Err(ConfigError::InvalidApiKey("empty"));
-        }
-        let credentials =
-            base64::engine::general_purpose::STANDARD.encode(format!("{}:", api_key.expose()));
-        Ok(Self {
-            authorization: transport::sensitive_header(format!("Basic {credentials}"))?,
-        })
-    }
-}
-
 impl Client {
-    /// A client for `environment` that authenticates with `api_key`.
+    /// A client for `environment` that authenticates with `api_key`, with the default
+    /// [`ClientOptions`] (retries on, 60 s timeout).
     ///
     /// Iluma has one host: [`Environment::Sandbox`] and [`Environment::Production`] differ in
-    /// the key they accept, and a key of the other environment is refused here rather than
-    /// billed (or silently answered with dummy data) later.
+    /// the key they accept. A key of the other environment is refused here rather than billed
+    /// (or silently answered with dummy data) later; so is a production key for a sandbox on
+    /// this machine (`Environment::Custom` with a loopback URL).
     pub fn with_api_key(
         environment: Environment,
         api_key: impl Into<ApiKey>,
     ) -> Result<Self, ConfigError> {
+        Self::with_options(environment, api_key, ClientOptions::default())
+    }
+
+    /// A client for `environment` that authenticates with `api_key`.
+    pub fn with_options(
+        environment: Environment,
+        api_key: impl Into<ApiKey>,
+        options: ClientOptions,
+    ) -> Result<Self, ConfigError> {
         let api_key = api_key.into();
+        if api_key.expose().trim().is_empty() {
+            return Err(ConfigError::InvalidApiKey("empty"));
+        }
+        let base_url = transport::base_url(&environment, BASE_URL, BASE_URL)?;
+        let local = reqwest::Url::parse(&base_url).is_ok_and(|url| transport::is_loopback(&url));
         let expected = match environment {
-            Environment::Sandbox => Some(DEVELOPMENT_KEY_PREFIX),
-            Environment::Production => Some(PRODUCTION_KEY_PREFIX),
+            Environment::Sandbox => Some(("sandbox", DEVELOPMENT_KEY_PREFIX)),
+            Environment::Production => Some(("production", PRODUCTION_KEY_PREFIX)),
+            Environment::Custom(_) if local => Some(("local sandbox", DEVELOPMENT_KEY_PREFIX)),
             Environment::Custom(_) => None,
         };
-        if let Some(prefix) = expected {
-            if !api_key.expose().starts_with(prefix) {
-                return Err(ConfigError::KeyEnvironmentMismatch {
-                    vendor: "iluma",
-                    reason: format!(
-                        "the {environment:?} environment takes keys starting `{prefix}`"
-                    ),
-                });
-            }
+        if let Some((name, prefix)) = expected
+            && !api_key.expose().starts_with(prefix)
+        {
+            return Err(ConfigError::KeyEnvironmentMismatch {
+                vendor: "iluma",
+                reason: format!("the {name} environment takes keys starting `{prefix}`"),
+            });
         }
-        let auth = Auth::basic(&api_key)?;
-        let base_url = transport::base_url(&environment, BASE_URL, BASE_URL)?;
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:", api_key.expose()));
+        let settings = CallSettings {
+            vendor: Vendor::Iluma,
+            authorization: transport::sensitive_header(format!("Basic {credentials}"))?,
+            retry: options.retry.clone(),
+        };
         Ok(Self::new_with_client(
             &base_url,
-            transport::http_client()?,
-            auth,
+            transport::http_client(&options)?,
+            settings,
         ))
     }
 }
 
-impl ClientHooks<Auth> for Client {
+impl ClientHooks<CallSettings> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        // `get_health` and `get_api_keys` are unauthenticated in the spec: the key stays home.
-        if crate::catalog::requires_auth(catalog::OPERATIONS, info.operation_id) {
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, self.inner.authorization.clone());
+        call::pre(&self.inner, request, info)
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        call::exec(self.client(), &self.inner, request, info).await
+    }
+}
+
+/// An Iluma error kind: a documented `error_code`, or one the spec does not list (yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A documented code (`API_VALIDATION_ERROR`, `RATE_LIMIT_EXCEEDED`, ...).
+    Code(types::IlumaErrorCode),
+    /// A code the spec does not list.
+    Unknown(String),
+}
+
+impl crate::error::ErrorKind for ErrorKind {
+    const VENDOR: &'static str = "iluma";
+
+    fn code(&self) -> String {
+        match self {
+            ErrorKind::Code(code) => code.to_string(),
+            ErrorKind::Unknown(code) => code.clone(),
         }
-        Ok(())
+    }
+
+    fn is_charged(&self, status: Option<u16>) -> bool {
+        if status.is_some_and(|s| s == 429 || s >= 500) {
+            return false;
+        }
+        match self {
+            // `x-charged` on `IlumaErrorCode`: an error is not a completed check.
+            ErrorKind::Code(code) => {
+                crate::spec::charged(spec(), "IlumaErrorCode", &code.to_string()).unwrap_or(true)
+            }
+            ErrorKind::Unknown(_) => true,
+        }
+    }
+}
+
+/// Everything an Iluma call can fail with. `?` converts the generated methods' errors.
+pub type Error = VendorError<ErrorKind>;
+
+fn api_error(body: types::IlumaError, status: u16) -> ApiError<ErrorKind> {
+    ApiError {
+        kind: ErrorKind::Code(body.error_code),
+        status: Some(status),
+        error_id: None,
+        message: crate::error::mask_digit_runs(&body.message),
+        fields: body.errors.into_iter().map(|e| e.field).collect(),
+    }
+}
+
+/// An error body the spec cannot decode (an unlisted `error_code`): keep what it says.
+fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
+    Some(ApiError {
+        kind: ErrorKind::Unknown(body.get("error_code")?.as_str()?.to_string()),
+        status: None,
+        error_id: None,
+        message: crate::error::mask_digit_runs(body.get("message")?.as_str()?),
+        fields: Vec::new(),
+    })
+}
+
+impl From<progenitor_client::Error<types::IlumaError>> for Error {
+    fn from(err: progenitor_client::Error<types::IlumaError>) -> Self {
+        crate::error::from_generated(err, api_error, lenient_api_error)
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Generated from `openapi/kredibel.yaml` at compile time: [`Client`], its request builders
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
-//! constructor [`Client::with_api_key`] and the [`Auth`] hook that sends
-//! `Authorization: Bearer <key>` on every request.
+//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply
+//! `Authorization: Bearer <key>`, the hooks that validate, authenticate, retry and trace every
+//! call (see [`crate::call`]), and the typed [`Error`].
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,21 +20,25 @@
 //!             .birth_date("1990-07-06".parse::<chrono::NaiveDate>()?)
 //!             .email_address("test@email.com")
 //!             .phone_number("621234567890")
-//!             .face_image("<base64 selfie>")
-//!             .identity_image("<base64 card photo>"),
+//!             .face_image(std::fs::read("selfie.jpg")?)
+//!             .identity_image(std::fs::read("ktp.jpg")?),
 //!     )
 //!     .send()
-//!     .await?;
+//!     .await
+//!     .map_err(kyc_clients::kredibel::Error::from)?;
 //! println!("{:?}: {:?}", issued.data.status, issued.data.reject_fields);
 //! # Ok(())
 //! # }
 //! ```
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use std::sync::OnceLock;
 
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+
+use crate::call::{self, CallSettings, Vendor};
 use crate::config::{ApiKey, ConfigError, Environment};
-use crate::transport;
+use crate::error::{ApiError, VendorError};
+use crate::transport::{self, ClientOptions};
 
 mod generated {
     #![allow(
@@ -55,65 +60,167 @@ pub mod catalog {
     include!(concat!(env!("OUT_DIR"), "/kredibel_catalog.rs"));
 }
 
+/// The Kredibel spec, as the client reads it (parsed on first use).
+pub fn spec() -> &'static openapiv3::OpenAPI {
+    static SPEC: OnceLock<openapiv3::OpenAPI> = OnceLock::new();
+    crate::spec::parse(
+        include_str!(concat!(env!("OUT_DIR"), "/kredibel_spec.json")),
+        &SPEC,
+    )
+}
+
 /// The sandbox base URL (`$synapses` in the docs, sandbox dashboard host).
 pub const SANDBOX_URL: &str = "https://synapses.sandbox.kredibel.com";
 /// The production base URL.
 pub const PRODUCTION_URL: &str = "https://synapses.kredibel.com";
 
-/// Credentials the generated client carries; applied to each request by the [`ClientHooks`]
-/// implementation below. `Debug` never shows the key.
-#[derive(Clone)]
-pub struct Auth {
-    authorization: HeaderValue,
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("authorization", &"Bearer [redacted]")
-            .finish()
-    }
-}
-
-impl Auth {
-    /// `Authorization: Bearer <key>`, marked sensitive.
-    pub fn bearer(api_key: &ApiKey) -> Result<Self, ConfigError> {
-        if api_key.expose().trim().is_empty() {
-            return Err(ConfigError::InvalidApiKey("empty"));
-        }
-        Ok(Self {
-            authorization: transport::sensitive_header(format!("Bearer {}", api_key.expose()))?,
-        })
-    }
-}
-
 impl Client {
-    /// A client for `environment` that authenticates with `api_key`.
+    /// A client for `environment` that authenticates with `api_key`, with the default
+    /// [`ClientOptions`] (retries on, 60 s timeout).
     pub fn with_api_key(
         environment: Environment,
         api_key: impl Into<ApiKey>,
     ) -> Result<Self, ConfigError> {
-        let auth = Auth::bearer(&api_key.into())?;
+        Self::with_options(environment, api_key, ClientOptions::default())
+    }
+
+    /// A client for `environment` that authenticates with `api_key`.
+    pub fn with_options(
+        environment: Environment,
+        api_key: impl Into<ApiKey>,
+        options: ClientOptions,
+    ) -> Result<Self, ConfigError> {
+        let api_key = api_key.into();
+        if api_key.expose().trim().is_empty() {
+            return Err(ConfigError::InvalidApiKey("empty"));
+        }
+        let settings = CallSettings {
+            vendor: Vendor::Kredibel,
+            authorization: transport::sensitive_header(format!("Bearer {}", api_key.expose()))?,
+            retry: options.retry.clone(),
+        };
         let base_url = transport::base_url(&environment, SANDBOX_URL, PRODUCTION_URL)?;
         Ok(Self::new_with_client(
             &base_url,
-            transport::http_client()?,
-            auth,
+            transport::http_client(&options)?,
+            settings,
         ))
     }
 }
 
-impl ClientHooks<Auth> for Client {
+impl ClientHooks<CallSettings> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if crate::catalog::requires_auth(catalog::OPERATIONS, info.operation_id) {
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, self.inner.authorization.clone());
+        call::pre(&self.inner, request, info)
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        call::exec(self.client(), &self.inner, request, info).await
+    }
+}
+
+/// A Kredibel error kind: the documented `errorType`s, and the other documented error shapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A documented `errorType` (`invalid_base64_encoding`, `image_too_large`,
+    /// `no_face_detected`, `request_error`).
+    Type(types::ErrorType),
+    /// The validation shape: `{"errors": {"<field>": [...]}, "message": "Input payload
+    /// validation failed."}`; the fields are in [`ApiError::fields`].
+    ValidationFailed,
+    /// A 401: the API key is missing or not valid.
+    Unauthenticated,
+    /// An error with a message (and maybe an `errorId`) but no `errorType`.
+    Unspecified,
+    /// An `errorType` the spec does not list (yet).
+    Unknown(String),
+}
+
+impl crate::error::ErrorKind for ErrorKind {
+    const VENDOR: &'static str = "kredibel";
+
+    fn code(&self) -> String {
+        match self {
+            ErrorKind::Type(error_type) => error_type.to_string(),
+            ErrorKind::ValidationFailed => "validation_failed".into(),
+            ErrorKind::Unauthenticated => "unauthenticated".into(),
+            ErrorKind::Unspecified => "error".into(),
+            ErrorKind::Unknown(code) => code.clone(),
         }
-        Ok(())
+    }
+
+    fn is_charged(&self, status: Option<u16>) -> bool {
+        if status.is_some_and(|s| s == 429 || s >= 500) {
+            return false;
+        }
+        match self {
+            // The biometric page's table, read from the spec's `x-charged`.
+            ErrorKind::Type(error_type) => {
+                crate::spec::charged(spec(), "ErrorType", &error_type.to_string()).unwrap_or(true)
+            }
+            ErrorKind::ValidationFailed | ErrorKind::Unauthenticated => false,
+            ErrorKind::Unspecified | ErrorKind::Unknown(_) => true,
+        }
+    }
+}
+
+/// Everything a Kredibel call can fail with. `?` converts the generated methods' errors.
+pub type Error = VendorError<ErrorKind>;
+
+fn api_error(body: types::KredibelError, status: u16) -> ApiError<ErrorKind> {
+    let (kind, error_id, fields) = match body.errors {
+        Some(types::KredibelErrorDetails::ErrorReference(reference)) => (
+            match reference.error_type {
+                Some(error_type) => ErrorKind::Type(error_type),
+                None if status == 401 => ErrorKind::Unauthenticated,
+                None => ErrorKind::Unspecified,
+            },
+            Some(reference.error_id.to_string()),
+            Vec::new(),
+        ),
+        Some(types::KredibelErrorDetails::ValidationErrors(fields)) => (
+            ErrorKind::ValidationFailed,
+            None,
+            fields.0.keys().cloned().collect(),
+        ),
+        None if status == 401 => (ErrorKind::Unauthenticated, None, Vec::new()),
+        None => (ErrorKind::Unspecified, None, Vec::new()),
+    };
+    ApiError {
+        kind,
+        status: Some(status),
+        error_id,
+        message: crate::error::mask_digit_runs(&body.message),
+        fields,
+    }
+}
+
+/// An error body the spec cannot decode (an unlisted `errorType`): keep what it says.
+fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
+    let message = body.get("message")?.as_str()?;
+    let errors = body.get("errors");
+    let text = |key: &str| errors.and_then(|e| e.get(key)).and_then(|v| v.as_str());
+    Some(ApiError {
+        kind: text("errorType")
+            .map(|t| ErrorKind::Unknown(t.to_string()))
+            .unwrap_or(ErrorKind::Unspecified),
+        status: None,
+        error_id: text("errorId").map(str::to_string),
+        message: crate::error::mask_digit_runs(message),
+        fields: Vec::new(),
+    })
+}
+
+impl From<progenitor_client::Error<types::KredibelError>> for Error {
+    fn from(err: progenitor_client::Error<types::KredibelError>) -> Self {
+        crate::error::from_generated(err, api_error, lenient_api_error)
     }
 }

@@ -257,6 +257,41 @@ pub const PII_KINDS: &[(&str, &str)] = &[
     ("secret", "Secret"),
 ];
 
+/// The hand-written types that replace generated ones, derived from the `x-pii` marks of the
+/// component schemas that are strings: `Nik` → `crate::Nik` (masked), images →
+/// `crate::Base64Image` (bytes in, base64 out), secrets → `crate::Secret`, other personal data
+/// → `crate::Redacted<String>` (or `<chrono::NaiveDate>` for `format: date`). Their `Debug`
+/// never prints the value, which a derived one would. Object schemas (an `Address`) stay
+/// generated: their fields are masked by `pii_paths` where the library prints them.
+pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let schema = schema.as_item()?;
+            let kind = schema.schema_data.extensions.get("x-pii")?.as_str()?;
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            let is_date = matches!(
+                string.format,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date)
+            );
+            let rust_type = match kind {
+                "nik" => "crate::Nik",
+                "image" => "crate::Base64Image",
+                "secret" => "crate::Secret",
+                _ if is_date => "crate::Redacted<chrono::NaiveDate>",
+                _ => "crate::Redacted<String>",
+            };
+            Some((name.clone(), rust_type.to_string()))
+        })
+        .collect()
+}
+
 /// Where personal data sits in values of `schema`: `(path, kind)` pairs, the path in dotted
 /// form with `[]` for "every item" (`results[].names`), `""` for the whole value.
 pub fn pii_paths(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Vec<(String, String)> {

@@ -13,7 +13,7 @@ mod load;
 
 use std::path::{Path, PathBuf};
 
-pub use catalog::{OperationSummary, PII_KINDS, operation_summaries, pii_paths};
+pub use catalog::{OperationSummary, PII_KINDS, operation_summaries, pii_paths, pii_replacements};
 pub use error::{SpecError, SpecErrors};
 pub use load::{load_spec, parse_spec};
 
@@ -29,9 +29,9 @@ pub struct VendorSpec {
     pub hand_written: Vec<String>,
     /// Rust path of the type the generated `Client` carries as `inner` (auth and hooks).
     pub inner_type: String,
-    /// Schemas whose generated type is replaced by a hand-written one: `(schema name, Rust
-    /// path)`. Used where the derived `Debug` would print personal data or secrets, or where
-    /// the wire form (base64) should be produced from bytes. Every listed schema must exist.
+    /// Schemas whose generated type is replaced by a hand-written one, besides those the
+    /// `x-pii` marks replace (see [`pii_replacements`]): `(schema name, Rust path)`. Every
+    /// listed schema must exist.
     pub replacements: Vec<(String, String)>,
 }
 
@@ -65,6 +65,9 @@ pub fn generate_from(
         &vendor.hand_written,
         &vendor.replacements,
     )?;
+    let mut vendor = vendor.clone();
+    vendor.replacements.extend(catalog::pii_replacements(spec));
+    let vendor = &vendor;
     let generable = check::without_hand_written(spec, &vendor.hand_written);
     let client = run_progenitor(&file_label, &generable, vendor)?;
     let catalog = catalog::catalog_source(spec, &vendor.hand_written, &vendor.replacements);

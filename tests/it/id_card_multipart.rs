@@ -8,14 +8,9 @@ use openapiv3::{ReferenceOr, SchemaKind, Type};
 
 use crate::support::{CaptureServer, vendors};
 
-/// The smallest valid PNG header: enough for the client, which reads only the magic bytes.
-pub(crate) fn tiny_png() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend_from_slice(&[0, 0, 0, 13]);
-    png.extend_from_slice(b"IHDR");
-    png.extend_from_slice(&[0, 0, 2, 0, 0, 0, 2, 0, 8, 2, 0, 0, 0]);
-    png.extend_from_slice(&[0; 4]);
-    png
+/// A selfie Iluma accepts: a 600×600 PNG of 150 KB (the spec asks 100–500 KB, 500×500 and up).
+pub(crate) fn valid_selfie() -> Vec<u8> {
+    crate::support::synthetic_png(600, 600, 150 * 1024)
 }
 
 struct Part {
@@ -116,7 +111,7 @@ async fn the_multipart_request_has_the_specs_field_names_and_content_types() {
         "iluma_development_test",
     )
     .unwrap();
-    let selfie = tiny_png();
+    let selfie = valid_selfie();
     let verification = client
         .verify_id_card()
         .name("penito kristian")
@@ -182,7 +177,7 @@ async fn invalid_fields_are_refused_before_anything_is_sent() {
                 .verify_id_card()
                 .name("p")
                 .id_card_number("3275031210930027")
-                .selfie(tiny_png()),
+                .selfie(valid_selfie()),
             "name",
         ),
         (
@@ -190,7 +185,7 @@ async fn invalid_fields_are_refused_before_anything_is_sent() {
                 .verify_id_card()
                 .name("penito")
                 .id_card_number("32750312109300")
-                .selfie(tiny_png()),
+                .selfie(valid_selfie()),
             "id_card_number",
         ),
         (
@@ -199,7 +194,7 @@ async fn invalid_fields_are_refused_before_anything_is_sent() {
                 .name("penito")
                 .id_card_number("3275031210930027")
                 .birthdate("1991-10-12")
-                .selfie(tiny_png()),
+                .selfie(valid_selfie()),
             "birthdate",
         ),
         (

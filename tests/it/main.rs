@@ -5,6 +5,8 @@
 
 mod examples;
 mod id_card_multipart;
+mod privacy;
+mod retries;
 mod schemas;
 mod spec_docs;
 mod summary;

@@ -11,19 +11,20 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
 /// One vendor as the tests see it.
-pub struct Vendor {
-    pub name: &'static str,
-    pub file: &'static str,
-    pub spec: OpenAPI,
-    pub decode: fn(&str, Value) -> Option<Result<kyc_clients::catalog::Decoded, serde_json::Error>>,
-    pub json_schema: fn(&str) -> Option<schemars::schema::RootSchema>,
-    pub pii_paths: fn(&str) -> &'static [(&'static str, kyc_clients::privacy::Pii)],
-    pub operations: &'static [kyc_clients::catalog::Operation],
-    pub schemas: &'static [&'static str],
+pub(crate) struct Vendor {
+    pub(crate) name: &'static str,
+    pub(crate) file: &'static str,
+    pub(crate) spec: OpenAPI,
+    pub(crate) decode:
+        fn(&str, Value) -> Option<Result<kyc_clients::catalog::Decoded, serde_json::Error>>,
+    pub(crate) json_schema: fn(&str) -> Option<schemars::schema::RootSchema>,
+    pub(crate) pii_paths: fn(&str) -> &'static [(&'static str, kyc_clients::privacy::Pii)],
+    pub(crate) operations: &'static [kyc_clients::catalog::Operation],
+    pub(crate) schemas: &'static [&'static str],
 }
 
 /// Both vendors, their specs read with the same loader as build.rs.
-pub fn vendors() -> Vec<Vendor> {
+pub(crate) fn vendors() -> Vec<Vendor> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let load =
         |file: &str| kyc_codegen::load_spec(&root.join(file)).unwrap_or_else(|e| panic!("{e}"));
@@ -52,20 +53,19 @@ pub fn vendors() -> Vec<Vendor> {
 }
 
 /// A named example of a request or response body, with the schema it documents.
-pub struct Example {
+pub(crate) struct Example {
     /// The operation, or `components` for a shared response.
-    pub operation_id: String,
+    pub(crate) operation_id: String,
     /// `request` or the response status (`200`, `4XX`, ...).
-    pub place: String,
-    pub name: String,
-    pub media_type: String,
-    pub schema: String,
-    pub value: Value,
+    pub(crate) place: String,
+    pub(crate) name: String,
+    pub(crate) schema: String,
+    pub(crate) value: Value,
 }
 
 impl Example {
     /// A stable snapshot name: `vendor__operation__place__example`.
-    pub fn snapshot_name(&self, vendor: &str) -> String {
+    pub(crate) fn snapshot_name(&self, vendor: &str) -> String {
         format!(
             "{vendor}__{}__{}__{}",
             self.operation_id, self.place, self.name
@@ -89,7 +89,7 @@ fn media_examples(
     place: &str,
     out: &mut Vec<Example>,
 ) {
-    for (media_type, media) in content {
+    for media in content.values() {
         let schema = schema_ref(media.schema.as_ref());
         for (name, example) in &media.examples {
             let example = match example {
@@ -105,7 +105,6 @@ fn media_examples(
                 operation_id: operation_id.to_string(),
                 place: place.to_string(),
                 name: name.clone(),
-                media_type: media_type.clone(),
                 schema: schema.clone(),
                 value: example.value.clone().expect("examples carry `value`"),
             });
@@ -114,7 +113,7 @@ fn media_examples(
 }
 
 /// Every named example of every operation, requests and responses, in document order.
-pub fn examples(spec: &OpenAPI) -> Vec<Example> {
+pub(crate) fn examples(spec: &OpenAPI) -> Vec<Example> {
     let mut out = Vec::new();
     for (_, _, op) in spec.operations() {
         let id = op.operation_id.clone().unwrap_or_default();
@@ -145,7 +144,7 @@ pub fn examples(spec: &OpenAPI) -> Vec<Example> {
     out
 }
 
-pub fn resolve_response<'a>(
+pub(crate) fn resolve_response<'a>(
     spec: &'a OpenAPI,
     response: &'a ReferenceOr<openapiv3::Response>,
 ) -> &'a openapiv3::Response {
@@ -162,7 +161,7 @@ pub fn resolve_response<'a>(
 
 /// Every difference between two JSON values, each as `key path: what differs`. Empty when
 /// equal. Numbers compare by value (`1` and `1.0` are the same number on the wire).
-pub fn json_differences(expected: &Value, actual: &Value, path: &str) -> Vec<String> {
+pub(crate) fn json_differences(expected: &Value, actual: &Value, path: &str) -> Vec<String> {
     let at = if path.is_empty() { "(root)" } else { path };
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
@@ -208,24 +207,24 @@ pub fn json_differences(expected: &Value, actual: &Value, path: &str) -> Vec<Str
 
 /// What the capturing server saw of one request.
 #[derive(Debug, Clone)]
-pub struct Captured {
-    pub method: Method,
-    pub uri: Uri,
-    pub headers: HeaderMap,
-    pub body: Bytes,
+pub(crate) struct Captured {
+    pub(crate) method: Method,
+    pub(crate) uri: Uri,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 /// A server on 127.0.0.1:0 that records every request and answers each with the same canned
 /// status and JSON body.
-pub struct CaptureServer {
-    pub base_url: String,
-    pub requests: Arc<Mutex<Vec<Captured>>>,
+pub(crate) struct CaptureServer {
+    pub(crate) base_url: String,
+    pub(crate) requests: Arc<Mutex<Vec<Captured>>>,
     reply: Arc<Mutex<(StatusCode, Value)>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl CaptureServer {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let requests: Arc<Mutex<Vec<Captured>>> = Arc::default();
         let reply = Arc::new(Mutex::new((StatusCode::OK, Value::Null)));
         let app = {
@@ -267,12 +266,12 @@ impl CaptureServer {
         }
     }
 
-    pub fn reply_with(&self, status: u16, body: Value) {
+    pub(crate) fn reply_with(&self, status: u16, body: Value) {
         *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), body);
     }
 
     /// The last request received; panics if none was.
-    pub fn last(&self) -> Captured {
+    pub(crate) fn last(&self) -> Captured {
         self.requests
             .lock()
             .unwrap()
@@ -292,7 +291,7 @@ impl Drop for CaptureServer {
 
 /// Runs `body` with insta writing to the repository's `snapshots/<folder>/`, without the
 /// module prefix, so snapshot files are named after what they show.
-pub fn in_snapshots<R>(folder: &str, body: impl FnOnce() -> R) -> R {
+pub(crate) fn in_snapshots<R>(folder: &str, body: impl FnOnce() -> R) -> R {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -301,4 +300,48 @@ pub fn in_snapshots<R>(folder: &str, body: impl FnOnce() -> R) -> R {
     );
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(body)
+}
+
+/// A JPEG of `width`×`height` pixels padded to `size` bytes: valid headers (what the client
+/// and the sandbox read), filler after them.
+pub(crate) fn synthetic_jpeg(width: u16, height: u16, size: usize) -> Vec<u8> {
+    let mut jpeg = vec![0xFF, 0xD8];
+    // SOF0: length 17, 8-bit precision, height, width, 3 components.
+    jpeg.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08]);
+    jpeg.extend_from_slice(&height.to_be_bytes());
+    jpeg.extend_from_slice(&width.to_be_bytes());
+    jpeg.extend_from_slice(&[0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+    jpeg.resize(size.saturating_sub(2).max(jpeg.len()), 0x55);
+    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    jpeg
+}
+
+/// A PNG of `width`×`height` pixels padded to `size` bytes.
+pub(crate) fn synthetic_png(width: u32, height: u32, size: usize) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    let mut chunk = b"IHDR".to_vec();
+    chunk.extend_from_slice(&width.to_be_bytes());
+    chunk.extend_from_slice(&height.to_be_bytes());
+    chunk.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png.extend_from_slice(&chunk);
+    png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    png.resize(size.max(png.len()), 0);
+    png
+}
+
+/// CRC-32 (IEEE), as PNG chunks carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
