@@ -287,7 +287,7 @@ async fn personal_data_never_reaches_the_logs() {
     let face = crate::support::face_image();
     let _ = kredibel
         .issue_certificate()
-        .body(crate::support::certificate_request("3201777788889999").full_name("RAHASIA PRIBADI"))
+        .body(crate::support::certificate_request("3201777788889999").full_name("RAHASIA PRIBADI".to_string()))
         .send()
         .await
         .expect("issued");
@@ -296,7 +296,7 @@ async fn personal_data_never_reaches_the_logs() {
         .body(
             kyc_clients::kredibel::types::BiometricVerificationRequest::builder()
                 .identity_id("3201777788880000")
-                .face_image("@@not base64@@"),
+                .face_image("@@not base64@@".to_string()),
         )
         .send()
         .await;

@@ -76,10 +76,10 @@ pub(crate) fn certificate_request(
 ) -> kredibel::types::builder::CertificateIssuanceRequest {
     kredibel::types::CertificateIssuanceRequest::builder()
         .identity_id(nik)
-        .full_name("ASEP SUPRIYADI")
+        .full_name("ASEP SUPRIYADI".to_string())
         .birth_date("1990-07-06".parse::<chrono::NaiveDate>().expect("date"))
-        .email_address("test@email.com")
-        .phone_number("621234567890")
+        .email_address("test@email.com".to_string())
+        .phone_number("621234567890".to_string())
         .face_image(face_image())
         .identity_image(identity_image())
 }
@@ -106,6 +106,15 @@ pub(crate) fn error_of<T: std::fmt::Debug>(error: kyc_clients::Error<T>) -> (u16
         }
         other => panic!("expected an error response, got {other:?}"),
     }
+}
+
+/// The value a secret-bearing generated type carries, whatever wraps it (its JSON form is
+/// what went over the wire).
+pub(crate) fn reveal<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Decodes an answer's body with a generated type.
