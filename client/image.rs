@@ -462,7 +462,10 @@ fn jpeg_dimensions<S: Source + ?Sized>(source: &S) -> Result<Dimensions, ImageEr
     let mut at = 2; // after SOI
     loop {
         if byte_at(at).ok_or_else(truncated)? != 0xFF {
-            return Err(malformed(at, "expected a marker (0xFF) after the previous segment"));
+            return Err(malformed(
+                at,
+                "expected a marker (0xFF) after the previous segment",
+            ));
         }
         // Any number of 0xFF fill bytes may precede a marker.
         let mut marker_at = at + 1;
@@ -471,21 +474,28 @@ fn jpeg_dimensions<S: Source + ?Sized>(source: &S) -> Result<Dimensions, ImageEr
             marker_at += 1;
             marker = byte_at(marker_at).ok_or_else(truncated)?;
         }
+        // Errors point at the marker's own 0xFF, after any fill bytes.
+        let marker_start = marker_at - 1;
         at = marker_at + 1;
         match marker {
             // Standalone markers (RSTn, TEM) have no length.
             0xD0..=0xD7 | 0x01 => continue,
-            0x00 => return Err(malformed(marker_at, "a stuffed 0x00 where a marker belongs")),
-            0xD8 => return Err(malformed(marker_at, "a second start-of-image marker (SOI)")),
+            0x00 => {
+                return Err(malformed(
+                    marker_start,
+                    "a stuffed 0x00 where a marker belongs",
+                ));
+            }
+            0xD8 => return Err(malformed(marker_start, "a second start-of-image marker (SOI)")),
             0xD9 => {
                 return Err(malformed(
-                    marker_at,
+                    marker_start,
                     "end of image (EOI) before any frame header (SOF)",
                 ));
             }
             0xDA => {
                 return Err(malformed(
-                    marker_at,
+                    marker_start,
                     "image data (SOS) before any frame header (SOF)",
                 ));
             }
@@ -545,7 +555,10 @@ fn png_dimensions<S: Source + ?Sized>(source: &S) -> Result<Dimensions, ImageErr
     }
     let crc = u32::from_be_bytes([chunk[21], chunk[22], chunk[23], chunk[24]]);
     if crc32(&chunk[4..21]) != crc {
-        return Err(malformed(29, "the IHDR chunk's CRC does not match its content"));
+        return Err(malformed(
+            29,
+            "the IHDR chunk's CRC does not match its content",
+        ));
     }
     let width = u32::from_be_bytes([chunk[8], chunk[9], chunk[10], chunk[11]]);
     let height = u32::from_be_bytes([chunk[12], chunk[13], chunk[14], chunk[15]]);
@@ -575,9 +588,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 const SVG_WINDOWS: [usize; 2] = [4 * 1024, 64 * 1024];
 
 /// `Some(size)` for an SVG, `None` for text that is not one.
-fn svg_dimensions<S: Source + ?Sized>(
-    source: &S,
-) -> Result<Option<Dimensions>, ImageError> {
+fn svg_dimensions<S: Source + ?Sized>(source: &S) -> Result<Option<Dimensions>, ImageError> {
     for window in SVG_WINDOWS {
         let text = source.prefix(window);
         let complete = text.len() == source.len();
@@ -793,7 +804,12 @@ impl<'a> Base64Source<'a> {
             length: text.len(),
             problem,
         };
-        let padding = text.iter().rev().take(2).take_while(|&&b| b == b'=').count();
+        let padding = text
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|&&b| b == b'=')
+            .count();
         let body = &text[..text.len() - padding];
         if let Some(position) = first_outside_alphabet(body) {
             return Err(invalid(Some(position), classify(text[position])));
@@ -936,8 +952,7 @@ impl ImageRule {
         let min_bytes = extensions.get("x-min-bytes");
         let max_bytes = extensions.get("x-max-bytes");
         let min_pixels = extensions.get("x-min-pixels");
-        if formats.is_none() && min_bytes.is_none() && max_bytes.is_none() && min_pixels.is_none()
-        {
+        if formats.is_none() && min_bytes.is_none() && max_bytes.is_none() && min_pixels.is_none() {
             return None;
         }
         let size = |value: Option<&Value>| {

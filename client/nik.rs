@@ -174,7 +174,10 @@ impl NikInfo {
 impl fmt::Debug for NikInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NikInfo")
-            .field("province", &format_args!("{} ({})", self.province, self.province_name()))
+            .field(
+                "province",
+                &format_args!("{} ({})", self.province, self.province_name()),
+            )
             .field("regency", &self.regency)
             .field("district", &self.district)
             .field("gender", &self.gender)
@@ -222,15 +225,17 @@ pub enum NikError {
 impl fmt::Display for NikError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Length { found } => write!(f, "a NIK is 16 digits; this one has {found} characters"),
+            Self::Length { found } => {
+                write!(f, "a NIK is 16 digits; this one has {found} characters")
+            }
             Self::NotDigit { position } => {
                 write!(f, "character {position} of the NIK is not a digit")
             }
             Self::Province => f.write_str(
                 "digits 1-2 of the NIK (province) are not one of Indonesia's 38 province codes",
             ),
-            Self::Regency => f.write_str("digits 3-4 of the NIK (regency or city) are 00"),
-            Self::District => f.write_str("digits 5-6 of the NIK (district) are 00"),
+            Self::Regency => f.write_str("digits 3-4 of the NIK (regency or city) are zero"),
+            Self::District => f.write_str("digits 5-6 of the NIK (district) are zero"),
             Self::BirthDay => f.write_str(
                 "digits 7-8 of the NIK (birth day) are not a day 01-31, or 41-71 for women",
             ),
@@ -243,7 +248,7 @@ impl fmt::Display for NikError {
             Self::FutureBirthDate => {
                 f.write_str("digits 7-12 of the NIK (birth date) name a date in the future")
             }
-            Self::Serial => f.write_str("digits 13-16 of the NIK (serial) are 0000"),
+            Self::Serial => f.write_str("digits 13-16 of the NIK (serial) are zero; serials start at 1"),
         }
     }
 }
@@ -264,7 +269,7 @@ pub fn parse_at(nik: &str, today: NaiveDate) -> Result<NikInfo, NikError> {
     if found != 16 {
         return Err(NikError::Length { found });
     }
-    if let Some(position) = nik.bytes().position(|b| !b.is_ascii_digit()) {
+    if let Some(position) = nik.chars().position(|c| !c.is_ascii_digit()) {
         return Err(NikError::NotDigit {
             position: position + 1,
         });

@@ -3,8 +3,11 @@
 //! Most of them are driven by the specs themselves: adding an example, a schema or an
 //! operation to `openapi/*.yaml` adds its snapshot or check with no new test code.
 
+mod callbacks;
 mod examples;
 mod id_card_multipart;
+mod image;
+mod nik;
 mod privacy;
 mod retries;
 mod schemas;
