@@ -6,6 +6,7 @@
 //! `x-min-bytes`, `x-max-bytes`, `x-min-pixels`). A violation names the field, the rule and
 //! the value's size or shape — never the value, which may be a NIK, a name or a face.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
@@ -17,6 +18,105 @@ use serde_json::Value;
 
 use crate::call::Vendor;
 use crate::image::{self, ImageRule};
+
+/// A JSON value whose strings borrow from the request body where they can: a body carrying
+/// 6 MB of images is validated without a second copy of them (`serde_json::Value` would own
+/// every string).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// From an owned `serde_json::Value` (the multipart fields, built in code).
+    pub(crate) fn from_value(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(n.clone()),
+            Value::String(s) => Json::String(Cow::Borrowed(s)),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Json<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Json<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<Json<'a>, E> {
+                Ok(Json::Null)
+            }
+            fn visit_none<E>(self) -> Result<Json<'a>, E> {
+                Ok(Json::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Json<'a>, E> {
+                Ok(Json::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Json<'a>, E> {
+                Ok(Json::Number(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Json<'a>, E> {
+                Ok(Json::Number(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Json<'a>, E> {
+                Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'a>, E> {
+                Ok(Json::String(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Json<'a>, E> {
+                Ok(Json::String(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Json<'a>, E> {
+                Ok(Json::String(Cow::Owned(v)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Json<'a>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Json::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Json<'a>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((key, value)) = map.next_entry::<Cow<'de, str>, Json<'a>>()? {
+                    fields.push((key, value));
+                }
+                Ok(Json::Object(fields))
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
+}
 
 /// The first rule a request breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +168,7 @@ pub(crate) fn json_request(
     let Some(schema) = request_schema(spec, operation_id, "application/json") else {
         return Ok(());
     };
-    let value: Value =
+    let value: Json<'_> =
         serde_json::from_slice(body).map_err(|_| violation("", "is not valid JSON"))?;
     check(spec, schema, &value, "")
 }
@@ -101,7 +201,12 @@ pub(crate) fn multipart_request(
             .properties
             .get(name)
             .ok_or_else(|| violation(name, "is not a field of this request"))?;
-        check(spec, &property.clone().unbox(), value, name)?;
+        check(
+            spec,
+            &property.clone().unbox(),
+            &Json::from_value(value),
+            name,
+        )?;
     }
     for (name, bytes) in files {
         let property = object
@@ -120,14 +225,14 @@ pub(crate) fn multipart_request(
     Ok(())
 }
 
-fn kind_of(value: &Value) -> &'static str {
+fn kind_of(value: &Json<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
     }
 }
 
@@ -143,20 +248,20 @@ fn join(path: &str, name: &str) -> String {
 fn check(
     spec: &OpenAPI,
     schema: &ReferenceOr<Schema>,
-    value: &Value,
+    value: &Json<'_>,
     path: &str,
 ) -> Result<(), Violation> {
     let Some(schema) = crate::spec::resolve(spec, schema) else {
         return Ok(());
     };
-    if value.is_null() {
+    if matches!(value, Json::Null) {
         return if schema.schema_data.nullable {
             Ok(())
         } else {
             Err(violation(path, "must not be null"))
         };
     }
-    if let (Some(rule), Value::String(encoded)) = (
+    if let (Some(rule), Json::String(encoded)) = (
         ImageRule::from_extensions(&schema.schema_data.extensions),
         value,
     ) {
@@ -168,7 +273,7 @@ fn check(
     }
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            let Value::String(text) = value else {
+            let Json::String(text) = value else {
                 return Err(violation(
                     path,
                     format!("must be a string, not {}", kind_of(value)),
@@ -177,7 +282,10 @@ fn check(
             check_string(string, text, path)
         }
         SchemaKind::Type(Type::Integer(integer)) => {
-            let Some(number) = value.as_i64() else {
+            let Some(number) = (match value {
+                Json::Number(n) => n.as_i64(),
+                _ => None,
+            }) else {
                 return Err(violation(
                     path,
                     format!("must be a whole number, not {}", kind_of(value)),
@@ -202,7 +310,10 @@ fn check(
             Ok(())
         }
         SchemaKind::Type(Type::Number(bounds)) => {
-            let Some(number) = value.as_f64() else {
+            let Some(number) = (match value {
+                Json::Number(n) => n.as_f64(),
+                _ => None,
+            }) else {
                 return Err(violation(
                     path,
                     format!("must be a number, not {}", kind_of(value)),
@@ -227,26 +338,26 @@ fn check(
             Ok(())
         }
         SchemaKind::Type(Type::Boolean(_)) => match value {
-            Value::Bool(_) => Ok(()),
+            Json::Bool(_) => Ok(()),
             _ => Err(violation(
                 path,
                 format!("must be true or false, not {}", kind_of(value)),
             )),
         },
         SchemaKind::Type(Type::Object(object)) => {
-            let Value::Object(fields) = value else {
+            let Json::Object(fields) = value else {
                 return Err(violation(
                     path,
                     format!("must be an object, not {}", kind_of(value)),
                 ));
             };
             for name in &object.required {
-                if !fields.contains_key(name) {
+                if value.get(name).is_none() {
                     return Err(violation(&join(path, name), "is required"));
                 }
             }
             for (name, field) in fields {
-                match object.properties.get(name) {
+                match object.properties.get(name.as_ref()) {
                     Some(property) => {
                         check(spec, &property.clone().unbox(), field, &join(path, name))?
                     }
@@ -267,7 +378,7 @@ fn check(
             Ok(())
         }
         SchemaKind::Type(Type::Array(array)) => {
-            let Value::Array(items) = value else {
+            let Json::Array(items) = value else {
                 return Err(violation(
                     path,
                     format!("must be a list, not {}", kind_of(value)),

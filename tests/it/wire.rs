@@ -375,3 +375,33 @@ fn an_empty_key_is_refused() {
         iluma::Client::with_api_key(Environment::Custom("http://127.0.0.1:1".into()), "").is_err()
     );
 }
+
+#[test]
+fn https_is_required_except_on_this_machine() {
+    for url in ["http://kyc.example.com", "ftp://127.0.0.1", "not a url"] {
+        let err =
+            kredibel::Client::with_api_key(Environment::Custom(url.into()), "key").unwrap_err();
+        assert!(
+            err.to_string().contains("https") || err.to_string().contains("absolute"),
+            "{url}: {err}"
+        );
+    }
+    for url in [
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+        "http://[::1]:9",
+        "https://kyc.example.com",
+    ] {
+        kredibel::Client::with_api_key(Environment::Custom(url.into()), "key").unwrap();
+    }
+}
+
+#[test]
+fn a_production_iluma_key_is_refused_for_a_local_sandbox() {
+    let err = iluma::Client::with_api_key(
+        Environment::Custom("http://127.0.0.1:9".into()),
+        "iluma_production_abc",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("iluma_development_"), "{err}");
+}

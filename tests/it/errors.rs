@@ -1,0 +1,175 @@
+//! Typed errors: every documented error kind of both vendors, whether it is charged and
+//! retryable (from the docs' tables, through the spec's `x-charged`), and error bodies the spec
+//! does not know yet.
+
+use kyc_clients::{Environment, VendorError, iluma, kredibel};
+use serde_json::json;
+
+use crate::support::CaptureServer;
+
+async fn kredibel_error(
+    server: &CaptureServer,
+    status: u16,
+    body: serde_json::Value,
+) -> kredibel::Error {
+    server.reply_with(status, body);
+    let options = kyc_clients::ClientOptions {
+        retry: kyc_clients::RetryPolicy::none(),
+        ..Default::default()
+    };
+    let client = kredibel::Client::with_options(
+        Environment::Custom(server.base_url.clone()),
+        "key",
+        options,
+    )
+    .unwrap();
+    let image = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        crate::support::synthetic_jpeg(640, 640, 120 * 1024),
+    );
+    client
+        .verify_biometric()
+        .body(
+            kredibel::types::BiometricVerificationRequest::builder()
+                .identity_id("1234567890123456")
+                .face_image(image),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into()
+}
+
+#[tokio::test]
+async fn kredibel_error_types_know_whether_they_are_charged() {
+    let server = CaptureServer::start().await;
+    for (error_type, charged) in [
+        ("invalid_base64_encoding", false),
+        ("image_too_large", false),
+        ("no_face_detected", true),
+        ("request_error", false),
+    ] {
+        let body = json!({"errors": {"errorId": "3b4c5d6e-7f80-4192-a334-4b5c6d7e8f90", "errorType": error_type}, "message": "m"});
+        let err = kredibel_error(&server, 422, body).await;
+        let kind = err.kind().expect("an API error");
+        assert!(
+            matches!(kind, kredibel::ErrorKind::Type(t) if t.to_string() == error_type),
+            "{kind:?}"
+        );
+        assert_eq!(err.is_charged(), charged, "{error_type}");
+        assert!(!err.is_retryable());
+        assert_eq!(err.error_id(), Some("3b4c5d6e-7f80-4192-a334-4b5c6d7e8f90"));
+        assert!(err.to_string().contains(error_type), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn kredibel_validation_unauthenticated_unknown_and_5xx() {
+    let server = CaptureServer::start().await;
+    let err = kredibel_error(&server, 400, json!({"errors": {"identityId": ["Unknown field."]}, "message": "Input payload validation failed."})).await;
+    let VendorError::Api(api) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(api.kind, kredibel::ErrorKind::ValidationFailed);
+    assert_eq!(api.fields, vec!["identityId".to_string()]);
+    assert!(!err.is_charged());
+
+    let err = kredibel_error(&server, 401, json!({"message": "Unauthenticated."})).await;
+    assert_eq!(err.kind(), Some(&kredibel::ErrorKind::Unauthenticated));
+
+    // An errorType the spec does not list: decoded leniently, counted as charged.
+    let err = kredibel_error(
+        &server,
+        422,
+        json!({"errors": {"errorId": "x", "errorType": "face_too_old"}, "message": "m"}),
+    )
+    .await;
+    assert_eq!(
+        err.kind(),
+        Some(&kredibel::ErrorKind::Unknown("face_too_old".into()))
+    );
+    assert!(err.is_charged());
+
+    let err = kredibel_error(&server, 503, json!({"message": "Service unavailable"})).await;
+    assert!(err.is_retryable() && !err.is_charged());
+}
+
+#[tokio::test]
+async fn vendor_messages_have_digit_runs_masked() {
+    let server = CaptureServer::start().await;
+    let err = kredibel_error(
+        &server,
+        422,
+        json!({"message": "NIK 1234567890123456 is not registered"}),
+    )
+    .await;
+    assert!(!err.to_string().contains("1234567890123456"), "{err}");
+    assert!(err.to_string().contains("****************"), "{err}");
+}
+
+#[tokio::test]
+async fn every_iluma_error_code_is_typed_and_not_charged() {
+    let server = CaptureServer::start().await;
+    let client = iluma::Client::with_options(
+        Environment::Custom(server.base_url.clone()),
+        "iluma_development_key",
+        kyc_clients::ClientOptions {
+            retry: kyc_clients::RetryPolicy::none(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for (code, status) in [
+        ("API_VALIDATION_ERROR", 400),
+        ("INVALID_API_KEY", 401),
+        ("API_KEY_IS_NOT_LIVE_ERROR", 403),
+        ("DATA_NOT_FOUND", 404),
+        ("RATE_LIMIT_EXCEEDED", 429),
+        ("SERVER_ERROR", 500),
+        ("SERVICE_UNAVAILABLE", 503),
+    ] {
+        server.reply_with(status, json!({"error_code": code, "message": "m", "errors": [{"field": "selfie", "message": "is required"}]}));
+        // Each operation declares the statuses it can answer; pick one that declares this one.
+        let err = if status == 404 {
+            client
+                .get_cft_pep_listing()
+                .id("x")
+                .send()
+                .await
+                .unwrap_err()
+        } else {
+            client
+                .screen_individual()
+                .body(
+                    iluma::types::IndividualScreeningRequest::builder()
+                        .user_id("u")
+                        .given_names("A B")
+                        .nationality("ID")
+                        .scopes(vec![iluma::types::Scope::Pep]),
+                )
+                .send()
+                .await
+                .unwrap_err()
+        };
+        let err = iluma::Error::from(err);
+        assert!(
+            matches!(err.kind(), Some(iluma::ErrorKind::Code(c)) if c.to_string() == code),
+            "{code}: {:?}",
+            err.kind()
+        );
+        assert!(err.to_string().contains(code), "{err}");
+        assert_eq!(err.status(), Some(status));
+        assert!(!err.is_charged(), "{code}");
+        assert_eq!(err.is_retryable(), status == 429 || status >= 500, "{code}");
+    }
+    server.reply_with(418, json!({"error_code": "TEAPOT", "message": "m"}));
+    let err = iluma::Error::from(
+        client
+            .get_cft_pep_listing()
+            .id("x")
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, VendorError::UnexpectedStatus(418)), "{err}");
+}
