@@ -3,7 +3,7 @@
 //! keep-alive HTTP/1.1 connections to a sandbox on 127.0.0.1.
 //!
 //! ```text
-//! cargo bench -p kyc-sandbox --bench throughput [-- --requests N --concurrency C --url URL]
+//! cargo bench -p kyc-sandbox --bench throughput [-- --requests N --concurrency C --threads T --url URL]
 //! ```
 //!
 //! Without `--url` the sandbox runs in this process (on its own runtime threads); with it, the
@@ -20,7 +20,7 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper_util::rt::TokioIo;
 use kyc_sandbox::Sandbox;
 use kyc_sandbox::samples::Image;
-use tokio::net::TcpStream;
+use tokio::net::TcpSocket;
 
 /// Requests sent before measuring, so connections and allocators are warm.
 const WARM_UP: usize = 500;
@@ -30,14 +30,16 @@ struct Options {
     requests: usize,
     concurrency: usize,
     image_bytes: usize,
+    threads: usize,
     url: Option<String>,
 }
 
 fn options() -> Options {
     let mut options = Options {
         requests: 40_000,
-        concurrency: 8,
+        concurrency: 4,
         image_bytes: 100 * 1024,
+        threads: std::thread::available_parallelism().map_or(2, usize::from),
         url: None,
     };
     let mut args = std::env::args().skip(1);
@@ -51,6 +53,7 @@ fn options() -> Options {
             "--requests" => options.requests = number("--requests"),
             "--concurrency" => options.concurrency = number("--concurrency").max(1),
             "--image-bytes" => options.image_bytes = number("--image-bytes"),
+            "--threads" => options.threads = number("--threads").max(1),
             "--url" => options.url = args.next(),
             // `cargo bench` passes `--bench`; anything else is ignored too.
             _ => {}
@@ -66,9 +69,20 @@ async fn connection(
     body: Bytes,
     count: usize,
 ) -> Result<Vec<Duration>, String> {
-    let stream = TcpStream::connect(&authority)
+    let addr = tokio::net::lookup_host(&authority)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or("no address")?;
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .map_err(|e| e.to_string())?;
+    // Room for a whole request, as a real client uploading images would configure.
+    let _ = socket.set_send_buffer_size(2 * 1024 * 1024);
+    let stream = socket.connect(addr).await.map_err(|e| e.to_string())?;
     let _ = stream.set_nodelay(true);
     let (mut sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
@@ -145,6 +159,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let options = options();
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(options.threads)
         .enable_all()
         .build()
         .expect("runtime");
@@ -171,11 +186,12 @@ fn main() {
             serde_json::json!({"identityId": "1234567890123456", "faceImage": image}).to_string(),
         );
         println!(
-            "biometric verification, {} KB image ({} KB request body), {} connections, {} requests",
+            "biometric verification, {} KB image ({} KB request body), {} connections, {} requests, {} runtime threads",
             options.image_bytes / 1024,
             body.len() / 1024,
             options.concurrency,
-            options.requests
+            options.requests,
+            options.threads
         );
         run(authority, &path, &body, WARM_UP, options.concurrency).await;
         let (mut latencies, elapsed) =

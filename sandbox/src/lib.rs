@@ -41,7 +41,7 @@ pub use config::{Clock, RateLimit, RetryPolicy, SandboxConfig};
 pub use faults::{FAULT_HEADER, FaultAction, FaultRule};
 pub use iluma::{CallbackDelivery, CallbackLog, CallbackProduct};
 pub use observe::RequestLog;
-pub use server::{SHUTDOWN_GRACE, Sandbox, serve};
+pub use server::{SHUTDOWN_GRACE, Sandbox, listen, serve};
 
 /// The router of a default sandbox (no rate limit, no faults).
 pub fn app() -> Router {

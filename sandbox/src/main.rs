@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use kyc_sandbox::{FaultRule, RateLimit, SandboxConfig, telemetry};
-use tokio::net::TcpListener;
 
 const USAGE: &str = "\
 kyc-sandbox: an offline sandbox of the Kredibel and Iluma APIs
@@ -127,7 +126,7 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init("info");
-    let listener = match TcpListener::bind(options.listen).await {
+    let listener = match kyc_sandbox::listen(options.listen) {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("error: cannot listen on {}: {error}", options.listen);

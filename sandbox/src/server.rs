@@ -16,7 +16,7 @@ use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower::ServiceExt as _;
@@ -64,7 +64,7 @@ impl Sandbox {
 
     /// Starts a sandbox configured with `config` on `addr`.
     pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
+        let listener = listen(addr)?;
         let local_addr = listener.local_addr()?;
         let app = SandboxApp::new(config);
         let (stop, stopped) = oneshot::channel();
@@ -133,6 +133,24 @@ impl Drop for Sandbox {
             let _ = stop.send(());
         }
     }
+}
+
+/// The receive buffer of each connection: a whole request with a ~1 MB image fits the TCP
+/// window, so a client never waits on window updates (or delayed ACKs) mid-request.
+const RECEIVE_BUFFER: u32 = 2 * 1024 * 1024;
+
+/// A listener on `addr` for [`serve`], with the socket options the sandbox wants.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    // Best effort: the system may cap it, which only costs speed.
+    let _ = socket.set_recv_buffer_size(RECEIVE_BUFFER);
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 /// The error a connection ends with when a `drop` fault closes it.

@@ -64,10 +64,10 @@ fn to_json_schema(schema: &Value) -> Value {
                 if let Some(Value::String(kind)) = out.get("type").cloned() {
                     out.insert("type".into(), json!([kind, "null"]));
                 }
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    if !values.contains(&Value::Null) {
-                        values.push(Value::Null);
-                    }
+                if let Some(Value::Array(values)) = out.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
                 }
             }
             if out.contains_key("properties") && !out.contains_key("additionalProperties") {

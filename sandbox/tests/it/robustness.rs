@@ -287,7 +287,10 @@ async fn personal_data_never_reaches_the_logs() {
     let face = crate::support::face_image();
     let _ = kredibel
         .issue_certificate()
-        .body(crate::support::certificate_request("3201777788889999").full_name("RAHASIA PRIBADI".to_string()))
+        .body(
+            crate::support::certificate_request("3201777788889999")
+                .full_name("RAHASIA PRIBADI".to_string()),
+        )
         .send()
         .await
         .expect("issued");
