@@ -104,15 +104,16 @@ fn check(spec: &Spec, schema: &Value, value: &Value, path: &str, issues: &mut Ve
 }
 
 fn check_string(spec: &Spec, schema: &Value, text: &str, issue: &mut impl FnMut(String)) {
-    let chars = text.chars().count() as u64;
+    // Counted only when a length is constrained: image fields are long and have none.
+    let chars = || text.chars().count() as u64;
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
-        && chars < min
+        && chars() < min
     {
         issue(format!("Must be at least {min} characters long."));
         return;
     }
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
-        && chars > max
+        && chars() > max
     {
         issue(format!("Must be at most {max} characters long."));
         return;

@@ -93,9 +93,10 @@ pub(crate) fn check(
     }
 }
 
-/// How much base64 text is decoded to read an image's header: 48 KiB of image, far more than
-/// any header the sandbox reads, and a fraction of a full decode of a large image.
-const HEADER_PREFIX: usize = 64 * 1024;
+/// How much base64 text is decoded to read an image's header: 12 KiB of image, which holds the
+/// header of any image without a large EXIF block (those are decoded whole, see
+/// [`inspect_encoded`]).
+const HEADER_PREFIX: usize = 16 * 1024;
 
 /// The decoded size of valid standard base64 (padding optional, unused bits zero, as a strict
 /// decoder requires), or `None` if it is not valid. Checked without decoding: a pass of range
