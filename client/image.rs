@@ -486,7 +486,12 @@ fn jpeg_dimensions<S: Source + ?Sized>(source: &S) -> Result<Dimensions, ImageEr
                     "a stuffed 0x00 where a marker belongs",
                 ));
             }
-            0xD8 => return Err(malformed(marker_start, "a second start-of-image marker (SOI)")),
+            0xD8 => {
+                return Err(malformed(
+                    marker_start,
+                    "a second start-of-image marker (SOI)",
+                ));
+            }
             0xD9 => {
                 return Err(malformed(
                     marker_start,

@@ -248,7 +248,9 @@ impl fmt::Display for NikError {
             Self::FutureBirthDate => {
                 f.write_str("digits 7-12 of the NIK (birth date) name a date in the future")
             }
-            Self::Serial => f.write_str("digits 13-16 of the NIK (serial) are zero; serials start at 1"),
+            Self::Serial => {
+                f.write_str("digits 13-16 of the NIK (serial) are zero; serials start at 1")
+            }
         }
     }
 }

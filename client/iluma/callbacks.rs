@@ -9,7 +9,7 @@
 //! - [`CallbackVerifier`] holds the expected token (as a [`Secret`]: `Debug` never shows it),
 //!   [`verify`](CallbackVerifier::verify)s the header and [`parse`](CallbackVerifier::parse)s
 //!   the body into the generated types, as an [`IlumaCallback`].
-//! - With the `axum` feature, [`router`] is a ready receiver: `401` for a missing or wrong
+//! - With the `axum` feature, `router` is a ready receiver: `401` for a missing or wrong
 //!   token, `400` for a body that is not a callback, and otherwise whatever the user's async
 //!   handler answers (`200` for `()`).
 //!
@@ -17,9 +17,9 @@
 //! is the resource itself (the same JSON the API returns), with no envelope naming its kind.
 //! Both screening kinds have `cftpi_` ids; KTP verifications have `idvr_` ids. So:
 //! - the reliable way is the URL: mount one path per product and parse with
-//!   [`CallbackVerifier::parse_as`] ([`router`] does this for `/{product}`, the product's
+//!   [`CallbackVerifier::parse_as`] (`router` does this for `/{product}`, the product's
 //!   [`resource_name`](CallbackKind::resource_name));
-//! - [`CallbackVerifier::parse`] (and [`router`]'s `/`) detect it from the body: an `idvr_` id
+//! - [`CallbackVerifier::parse`] (and `router`'s `/`) detect it from the body: an `idvr_` id
 //!   is a KTP verification; a `cftpi_` id with a non-null `given_names` (required for
 //!   individuals, absent for entities) is an individual screening, otherwise an entity one.
 //!
@@ -82,7 +82,7 @@ impl CallbackKind {
     ];
 
     /// The product's resource name in Iluma's paths (`individual_cft_peps`, `entity_cft_peps`,
-    /// `id_card_verifications`), which is also the path [`router`] mounts it on.
+    /// `id_card_verifications`), which is also the path `router` mounts it on.
     pub fn resource_name(self) -> &'static str {
         match self {
             Self::IndividualScreening => "individual_cft_peps",
@@ -495,7 +495,10 @@ mod tests {
         assert!(!constant_time_eq(b"0123456789abcde", token), "prefix");
         assert!(!constant_time_eq(b"0123456789abcdef0", token), "longer");
         // The expected token repeated: equal bytes where compared, lengths differ.
-        assert!(!constant_time_eq(b"0123456789abcdef0123456789abcdef", token));
+        assert!(!constant_time_eq(
+            b"0123456789abcdef0123456789abcdef",
+            token
+        ));
         assert!(!constant_time_eq(b"", token));
         assert!(constant_time_eq(b"", b""));
         assert!(!constant_time_eq(b"a", b""));

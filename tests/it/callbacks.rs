@@ -238,7 +238,8 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
 async fn a_wrong_token_gets_401_and_the_sandbox_retries() {
     let (sandbox, client) = sandbox().await;
     // The receiver expects another token than the one the sandbox sends.
-    let (base, mut received) = receiver(CallbackVerifier::new("not-the-sandbox-token").unwrap()).await;
+    let (base, mut received) =
+        receiver(CallbackVerifier::new("not-the-sandbox-token").unwrap()).await;
     sandbox
         .app()
         .set_callback_url(
@@ -347,7 +348,13 @@ async fn the_receiver_answers_401_400_and_200() {
 
     let (status, message) = post(&base, path, None, &body).await;
     assert_eq!(status, 401);
-    let (status, _) = post(&base, path, Some("a-callback-token-of-48-characters-0123456789abcX"), &body).await;
+    let (status, _) = post(
+        &base,
+        path,
+        Some("a-callback-token-of-48-characters-0123456789abcX"),
+        &body,
+    )
+    .await;
     assert_eq!(status, 401);
     let (status, _) = post(&base, path, Some("short"), &body).await;
     assert_eq!(status, 401);
@@ -358,14 +365,23 @@ async fn the_receiver_answers_401_400_and_200() {
     assert_eq!(status, 400);
     let (status, _) = post(&base, "/", Some(token), &json!({"id": "x_1"}).to_string()).await;
     assert_eq!(status, 400);
-    assert!(received.try_recv().is_err(), "no refused callback reaches the handler");
+    assert!(
+        received.try_recv().is_err(),
+        "no refused callback reaches the handler"
+    );
 
     let (status, _) = post(&base, path, Some(token), &body).await;
     assert_eq!(status, 200);
-    assert_eq!(next(&mut received).await.kind(), CallbackKind::IndividualScreening);
+    assert_eq!(
+        next(&mut received).await.kind(),
+        CallbackKind::IndividualScreening
+    );
     let (status, _) = post(&base, "/", Some(token), &ktp_payload().to_string()).await;
     assert_eq!(status, 200);
-    assert_eq!(next(&mut received).await.kind(), CallbackKind::IdCardVerification);
+    assert_eq!(
+        next(&mut received).await.kind(),
+        CallbackKind::IdCardVerification
+    );
 
     // With the library router the answers carry the (harmless) message; never the token.
     for text in [message, bad_body] {
@@ -389,8 +405,17 @@ fn verify_checks_presence_count_and_value() {
     let mut capitals = HeaderMap::new();
     capitals.insert("X-CALLBACK-TOKEN", HeaderValue::from_static("s3cr3t-token"));
     assert_eq!(verifier.verify(&capitals), Ok(()));
-    assert_eq!(verifier.verify(&HeaderMap::new()), Err(CallbackError::MissingToken));
-    for wrong in ["s3cr3t-tokeN", "s3cr3t-toke", "s3cr3t-token ", "", "s3cr3t-tokens3cr3t-token"] {
+    assert_eq!(
+        verifier.verify(&HeaderMap::new()),
+        Err(CallbackError::MissingToken)
+    );
+    for wrong in [
+        "s3cr3t-tokeN",
+        "s3cr3t-toke",
+        "s3cr3t-token ",
+        "",
+        "s3cr3t-tokens3cr3t-token",
+    ] {
         assert_eq!(
             verifier.verify(&headers_with(&[wrong])),
             Err(CallbackError::WrongToken),
@@ -422,7 +447,10 @@ fn parse_tells_the_kinds_apart() {
         assert_eq!(parsed.kind(), kind);
         assert_eq!(parsed.id(), payload["id"].as_str().unwrap());
         assert_eq!(
-            verifier.parse_as(kind, &headers, body.as_bytes()).unwrap().id(),
+            verifier
+                .parse_as(kind, &headers, body.as_bytes())
+                .unwrap()
+                .id(),
             parsed.id()
         );
     }

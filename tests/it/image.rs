@@ -301,23 +301,33 @@ fn png_must_start_with_a_valid_ihdr() {
 
 #[test]
 fn svg_size_from_width_and_height() {
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="480px" height='640'><rect/></svg>"#;
+    let svg =
+        br#"<svg xmlns="http://www.w3.org/2000/svg" width="480px" height='640'><rect/></svg>"#;
     assert_eq!(
         inspect_both(svg),
         Ok(info(ImageFormat::Svg, Some((480, 640)), svg.len()))
     );
     // Decimals are rounded, as the sandbox does.
     let decimal = br#"<svg height="359.6" width="480.2"/>"#;
-    assert_eq!(inspect_both(decimal).unwrap().dimensions(), Some((480, 360)));
+    assert_eq!(
+        inspect_both(decimal).unwrap().dimensions(),
+        Some((480, 360))
+    );
 }
 
 #[test]
 fn svg_falls_back_to_the_view_box() {
     let view_box = br#"<svg viewBox="0 0 800 600"></svg>"#;
-    assert_eq!(inspect_both(view_box).unwrap().dimensions(), Some((800, 600)));
+    assert_eq!(
+        inspect_both(view_box).unwrap().dimensions(),
+        Some((800, 600))
+    );
     // Units without a pixel size, and percentages, fall back too.
     let units = br#"<svg width="210mm" height="100%" viewBox="0,0,2100,2970"></svg>"#;
-    assert_eq!(inspect_both(units).unwrap().dimensions(), Some((2100, 2970)));
+    assert_eq!(
+        inspect_both(units).unwrap().dimensions(),
+        Some((2100, 2970))
+    );
     // Neither: no size.
     let no_size = br#"<svg width="10cm"><circle r="1"/></svg>"#;
     assert_eq!(
@@ -376,11 +386,23 @@ fn markup_that_is_not_svg_is_refused() {
 #[test]
 fn other_formats_are_named() {
     let cases: [(&[u8], &str); 6] = [
-        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00", "is a GIF, not a JPEG, PNG or SVG image"),
-        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "is a WebP, not a JPEG, PNG or SVG image"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00", "is an HEIC/HEIF, not a JPEG, PNG or SVG image"),
+        (
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00",
+            "is a GIF, not a JPEG, PNG or SVG image",
+        ),
+        (
+            b"RIFF\x10\x00\x00\x00WEBPVP8 ",
+            "is a WebP, not a JPEG, PNG or SVG image",
+        ),
+        (
+            b"\x00\x00\x00\x18ftypheic\x00\x00",
+            "is an HEIC/HEIF, not a JPEG, PNG or SVG image",
+        ),
         (b"%PDF-1.7\n", "is a PDF, not a JPEG, PNG or SVG image"),
-        (b"II*\x00\x08\x00\x00\x00", "is a TIFF, not a JPEG, PNG or SVG image"),
+        (
+            b"II*\x00\x08\x00\x00\x00",
+            "is a TIFF, not a JPEG, PNG or SVG image",
+        ),
         (
             b"plain text, not an image",
             "is not a JPEG, PNG or SVG image: its first bytes match none of their signatures",
@@ -418,12 +440,30 @@ fn base64_must_be_standard_padded_one_line() {
         }) => (position, problem),
         other => panic!("expected invalid base64, got {other:?}"),
     };
-    assert_eq!(problem(&with(76, "\n")), (Some(76), Base64Problem::LineBreak));
-    assert_eq!(problem(&with(100, " ")), (Some(100), Base64Problem::Whitespace));
-    assert_eq!(problem(&with(500, "-")), (Some(500), Base64Problem::UrlSafeAlphabet));
-    assert_eq!(problem(&with(8, "=")), (Some(8), Base64Problem::MisplacedPadding));
-    assert_eq!(problem(&with(1_200, "!")), (Some(1_200), Base64Problem::OutsideAlphabet));
-    assert_eq!(problem(&valid[..valid.len() - 1]), (None, Base64Problem::Length));
+    assert_eq!(
+        problem(&with(76, "\n")),
+        (Some(76), Base64Problem::LineBreak)
+    );
+    assert_eq!(
+        problem(&with(100, " ")),
+        (Some(100), Base64Problem::Whitespace)
+    );
+    assert_eq!(
+        problem(&with(500, "-")),
+        (Some(500), Base64Problem::UrlSafeAlphabet)
+    );
+    assert_eq!(
+        problem(&with(8, "=")),
+        (Some(8), Base64Problem::MisplacedPadding)
+    );
+    assert_eq!(
+        problem(&with(1_200, "!")),
+        (Some(1_200), Base64Problem::OutsideAlphabet)
+    );
+    assert_eq!(
+        problem(&valid[..valid.len() - 1]),
+        (None, Base64Problem::Length)
+    );
     // "QQ==" is "A"; "QR==" has non-zero bits after it.
     assert_eq!(problem("QR=="), (Some(1), Base64Problem::TrailingBits));
     // Valid base64 ("AB") goes on to format detection.
@@ -436,7 +476,12 @@ fn base64_must_be_standard_padded_one_line() {
         "is not valid base64: character 77 of 1,336 is a line break (standard base64 is one unbroken line)"
     );
     // The same text through the `base64` crate's strict decoder: it refuses all of these too.
-    for bad in [with(76, "\n"), with(500, "-"), with(8, "="), "QR==".to_string()] {
+    for bad in [
+        with(76, "\n"),
+        with(500, "-"),
+        with(8, "="),
+        "QR==".to_string(),
+    ] {
         assert!(STANDARD.decode(&bad).is_err());
     }
 }
@@ -472,7 +517,11 @@ fn messages_never_contain_the_content() {
         formats: vec![ImageFormat::Png],
         ..ImageRule::default()
     };
-    messages.push(rule.validate(&jpeg(640, 480, 3_000)).unwrap_err().to_string());
+    messages.push(
+        rule.validate(&jpeg(640, 480, 3_000))
+            .unwrap_err()
+            .to_string(),
+    );
     for message in messages {
         assert!(!message.contains(marker), "{message}");
         assert!(!message.contains(&text[..40]), "{message}");
@@ -514,7 +563,9 @@ fn rule_messages_give_the_rule_and_the_size_or_shape() {
     let landscape = inspect(&jpeg(640, 480, 200_000)).unwrap();
     assert!(rule.check(&landscape).is_err());
     assert_eq!(
-        rule.validate(b"GIF89a\x01\x00\x01\x00").unwrap_err().to_string(),
+        rule.validate(b"GIF89a\x01\x00\x01\x00")
+            .unwrap_err()
+            .to_string(),
         "is a GIF; accepted: jpeg, png, svg"
     );
     let iluma = ImageRule {

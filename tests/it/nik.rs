@@ -105,8 +105,14 @@ fn the_birth_date_must_exist() {
 
 #[test]
 fn region_and_serial_are_checked() {
-    assert_eq!(parse_at("3200031210930027", today()), Err(NikError::Regency));
-    assert_eq!(parse_at("3275001210930027", today()), Err(NikError::District));
+    assert_eq!(
+        parse_at("3200031210930027", today()),
+        Err(NikError::Regency)
+    );
+    assert_eq!(
+        parse_at("3275001210930027", today()),
+        Err(NikError::District)
+    );
     assert_eq!(parse_at("3275031210930000", today()), Err(NikError::Serial));
     // Unassigned codes, East Timor's old 54, and BPS-only 97 are not Kemendagri provinces.
     for province in ["10", "20", "22", "37", "54", "83", "90", "97", "99"] {
