@@ -76,7 +76,9 @@ run() {
     echo
     echo "== schemathesis: $name ($spec against $url)"
     set +e
-    "$venv/bin/schemathesis" run "$spec" \
+    # From the scratch directory: schemathesis keeps its example database in the working
+    # directory, which must not litter the repository.
+    (cd "$workdir" && "$venv/bin/schemathesis" run "$repo/$spec" \
         --url "$url" \
         --header "$header" \
         --checks "$checks" \
@@ -86,7 +88,7 @@ run() {
         --workers 2 \
         --request-timeout 10 \
         --suppress-health-check all \
-        --no-color \
+        --no-color) \
         2>&1 | tee "$workdir/$name.log"
     local status=${PIPESTATUS[0]}
     set -e
