@@ -122,6 +122,8 @@ impl std::fmt::Debug for CallSettings {
 }
 
 /// Before sending: validate against the spec, then authenticate.
+// The error type is progenitor's, as the hook's signature requires.
+#[allow(clippy::result_large_err)]
 pub(crate) fn pre<E>(
     settings: &CallSettings,
     request: &mut Request,

@@ -469,15 +469,15 @@ fn check_string(string: &openapiv3::StringType, text: &str, path: &str) -> Resul
         ));
     }
     match &string.format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => {
-            if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() {
-                return Err(violation(path, "is not a date in the form YYYY-MM-DD"));
-            }
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date)
+            if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() =>
+        {
+            return Err(violation(path, "is not a date in the form YYYY-MM-DD"));
         }
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
-            if chrono::DateTime::parse_from_rfc3339(text).is_err() {
-                return Err(violation(path, "is not an RFC 3339 date-time"));
-            }
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime)
+            if chrono::DateTime::parse_from_rfc3339(text).is_err() =>
+        {
+            return Err(violation(path, "is not an RFC 3339 date-time"));
         }
         VariantOrUnknownOrEmpty::Unknown(format) if format == "email" => {
             let valid = text.split_once('@').is_some_and(|(local, domain)| {

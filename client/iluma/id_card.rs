@@ -251,6 +251,8 @@ impl<'a> VerifyIdCard<'a> {
 }
 
 /// A required field's value, or the error naming it.
+// The error type is progenitor's, the one every generated method returns.
+#[allow(clippy::result_large_err)]
 fn required<T>(
     value: Result<Option<T>, String>,
     field: &str,
