@@ -843,7 +843,7 @@ async fn iluma_platform(tour: &mut Tour, client: &iluma::Client, sandbox: &Sandb
     for (scenario, expected) in [
         (
             "Get API Key 5abc, token 123",
-            "DEVELOPMENT key iluma_development_FX4f0M5sxDgk...",
+            "DEVELOPMENT key iluma_development_[redacted] (the caller's own key)",
         ),
         (
             "Get API Key again with the same token (single use)",
@@ -860,7 +860,18 @@ async fn iluma_platform(tour: &mut Tour, client: &iluma::Client, sandbox: &Sandb
             Ok(keys) => join(
                 keys.api_keys
                     .iter()
-                    .map(|k| format!("{} key {}...", k.environment, &reveal(&k.key)[..30])),
+                    // A key is never printed, not even in part: its prefix, and whether it is
+                    // the key the tour authenticates with, say all that the tour checks.
+                    .map(|k| {
+                        let key = reveal(&k.key);
+                        let prefix = key.split_inclusive('_').take(2).collect::<String>();
+                        let whose = if key == ILUMA_KEY {
+                            "the caller's own key"
+                        } else {
+                            "another key"
+                        };
+                        format!("{} key {prefix}[redacted] ({whose})", k.environment)
+                    }),
             ),
             Err(error) => iluma_error(error),
         };
