@@ -16,6 +16,62 @@ use tracing::Instrument as _;
 
 use crate::catalog::Operation;
 
+/// What both vendor modules contain around their generated code: the generated client (with
+/// its lint allowances), the catalog, the embedded spec, and the `ClientHooks` that route every
+/// call through [`pre`] and [`exec`]. A macro because the `include!` paths must be literals.
+macro_rules! vendor_client {
+    ($vendor:literal, $title:literal) => {
+        mod generated {
+            #![allow(
+                missing_docs,
+                missing_debug_implementations,
+                unreachable_pub,
+                unused_imports,
+                rust_2018_idioms,
+                clippy::all
+            )]
+            include!(concat!(env!("OUT_DIR"), "/", $vendor, "_client.rs"));
+        }
+
+        pub use generated::{Client, builder, types};
+
+        #[doc = concat!("The ", $title, " operations and schemas as data (see [`crate::catalog`]).")]
+        pub mod catalog {
+            use super::types;
+            include!(concat!(env!("OUT_DIR"), "/", $vendor, "_catalog.rs"));
+        }
+
+        #[doc = concat!("The ", $title, " spec, as the client reads it (parsed on first use).")]
+        pub fn spec() -> &'static openapiv3::OpenAPI {
+            static SPEC: std::sync::OnceLock<openapiv3::OpenAPI> = std::sync::OnceLock::new();
+            crate::spec::parse(
+                include_str!(concat!(env!("OUT_DIR"), "/", $vendor, "_spec.json")),
+                &SPEC,
+            )
+        }
+
+        impl progenitor_client::ClientHooks<crate::CallSettings> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                crate::call::pre(&self.inner, request, info)
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                use progenitor_client::ClientInfo as _;
+                crate::call::exec(self.client(), &self.inner, request, info).await
+            }
+        }
+    };
+}
+pub(crate) use vendor_client;
+
 /// Which vendor a client talks to; selects its spec and operation catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Vendor {

@@ -31,43 +31,12 @@
 //! # }
 //! ```
 
-use std::sync::OnceLock;
-
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-
-use crate::call::{self, CallSettings, Vendor};
+use crate::call::{CallSettings, Vendor};
 use crate::config::{ApiKey, ConfigError, Environment};
 use crate::error::{ApiError, VendorError};
 use crate::transport::{self, ClientOptions};
 
-mod generated {
-    #![allow(
-        missing_docs,
-        missing_debug_implementations,
-        unreachable_pub,
-        unused_imports,
-        rust_2018_idioms,
-        clippy::all
-    )]
-    include!(concat!(env!("OUT_DIR"), "/kredibel_client.rs"));
-}
-
-pub use generated::{Client, builder, types};
-
-/// The Kredibel operations and schemas as data (see [`crate::catalog`]).
-pub mod catalog {
-    use super::types;
-    include!(concat!(env!("OUT_DIR"), "/kredibel_catalog.rs"));
-}
-
-/// The Kredibel spec, as the client reads it (parsed on first use).
-pub fn spec() -> &'static openapiv3::OpenAPI {
-    static SPEC: OnceLock<openapiv3::OpenAPI> = OnceLock::new();
-    crate::spec::parse(
-        include_str!(concat!(env!("OUT_DIR"), "/kredibel_spec.json")),
-        &SPEC,
-    )
-}
+crate::call::vendor_client!("kredibel", "Kredibel");
 
 /// The sandbox base URL (`$synapses` in the docs, sandbox dashboard host).
 pub const SANDBOX_URL: &str = "https://synapses.sandbox.kredibel.com";
@@ -105,24 +74,6 @@ impl Client {
             transport::http_client(&options)?,
             settings,
         ))
-    }
-}
-
-impl ClientHooks<CallSettings> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        call::pre(&self.inner, request, info)
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        call::exec(self.client(), &self.inner, request, info).await
     }
 }
 
