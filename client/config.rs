@@ -13,7 +13,7 @@ pub enum Environment {
 }
 
 /// An API key. Its `Debug` and `Display` never show it, so it can sit in structs that are
-/// logged; [`Secret::expose`] gives it only to put it on the wire.
+/// logged; [`crate::Secret::expose`] gives it only to put it on the wire.
 pub type ApiKey = crate::Secret;
 
 /// A client could not be built from the given configuration. The message never contains the

@@ -4,7 +4,7 @@
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
 //! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply HTTP Basic with
 //! the key as the username on the operations that need it, the hooks that validate,
-//! authenticate, retry and trace every call (see [`crate::call`]), the typed [`Error`], and
+//! authenticate, retry and trace every call (see [`crate::RetryPolicy`] and [`crate::ClientOptions`]), the typed [`Error`], and
 //! [`Client::verify_id_card`], the multipart KTP verification progenitor cannot generate.
 //!
 //! ```no_run

@@ -4,7 +4,7 @@
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
 //! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply
 //! `Authorization: Bearer <key>`, the hooks that validate, authenticate, retry and trace every
-//! call (see [`crate::call`]), and the typed [`Error`].
+//! call (see [`crate::RetryPolicy`] and [`crate::ClientOptions`]), and the typed [`Error`].
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

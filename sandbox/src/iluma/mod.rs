@@ -1,7 +1,7 @@
 //! Iluma, served under `/iluma`: health, callback token, API key retrieval, CFT + PEP
 //! screening, KTP verification, and the sandbox-only callback URL registration.
 //!
-//! Each authenticated operation runs the same front half ([`accept`]): HTTP Basic with the key
+//! Each authenticated operation runs the same front half (`accept`): HTTP Basic with the key
 //! as the username (only `iluma_development_` keys: anything else is 401 `INVALID_API_KEY`),
 //! the per-key rate limit, then the `x-magic-reply` header.
 //!
