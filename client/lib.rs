@@ -30,6 +30,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 mod call;
 pub mod catalog;
 mod config;
