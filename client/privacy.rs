@@ -111,3 +111,15 @@ fn redact_at(value: &mut Value, segments: &[&str], kind: Pii) {
         redact_at(target, rest, kind);
     }
 }
+
+/// `value` as JSON with its personal data masked, for logging a request or response: pass the
+/// schema's paths from the vendor catalog, e.g.
+/// `redacted_json(&screening, iluma::catalog::pii_paths("IndividualScreening"))`.
+///
+/// The generated response types derive `Debug`, which prints every field; use this instead of
+/// `{:?}` wherever a value may reach a log.
+pub fn redacted_json<T: serde::Serialize>(value: &T, paths: &[(&str, Pii)]) -> Value {
+    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
+    redact(&mut json, paths);
+    json
+}

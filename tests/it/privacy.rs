@@ -211,3 +211,34 @@ async fn a_full_scenario_logs_and_prints_nothing_private() {
         "{debug_output}"
     );
 }
+
+#[test]
+fn responses_can_be_logged_masked() {
+    let screening: iluma::types::IndividualScreening = serde_json::from_value(serde_json::json!({
+        "created": "2022-02-10T18:55:02.061Z", "updated": "2022-02-10T18:55:02.840Z",
+        "id": "cftpi_1", "reference_id": null, "user_id": "u", "phone_number": "+6281234567890",
+        "email": "eko@example.com", "addresses": [{"city": "Jakarta"}], "scopes": ["PEP"],
+        "score_threshold": 90, "status": "COMPLETED", "given_names": GIVEN_NAMES, "surname": null,
+        "nationality": "ID", "date_of_birth": "1943-03-11", "gender": null,
+        "results": [{"id": "r1", "names": [GIVEN_NAMES], "score": 100, "scopes": ["PEP"], "dates_of_birth": ["1943-03-11"]}]
+    }))
+    .unwrap();
+    let shown = kyc_clients::privacy::redacted_json(
+        &screening,
+        iluma::catalog::pii_paths("IndividualScreening"),
+    )
+    .to_string();
+    for private in [
+        GIVEN_NAMES,
+        "1943-03-11",
+        "eko@example.com",
+        "81234567",
+        "Jakarta",
+    ] {
+        assert!(!shown.contains(private), "`{private}` in {shown}");
+    }
+    assert!(
+        shown.contains("cftpi_1") && shown.contains("COMPLETED"),
+        "{shown}"
+    );
+}
