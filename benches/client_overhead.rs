@@ -48,6 +48,34 @@ async fn local_server() -> String {
     url
 }
 
+/// The baseline: the same request, written by hand with reqwest.
+async fn hand_written_call(raw: &reqwest::Client, url: &str, selfie: &str) {
+    let response = raw
+        .post(url)
+        .bearer_auth("bench-key")
+        .json(&json!({"identityId": "1234567890123456", "faceImage": selfie}))
+        .send()
+        .await
+        .unwrap();
+    let body: kredibel::types::BiometricVerificationResponse = response.json().await.unwrap();
+    assert!(body.data.is_valid);
+}
+
+/// The generated client: validation, auth hook, retry wrapper, tracing span, typed decoding.
+async fn generated_call(client: &kredibel::Client, selfie: &str) {
+    let body = client
+        .verify_biometric()
+        .body(
+            kredibel::types::BiometricVerificationRequest::builder()
+                .identity_id("1234567890123456")
+                .face_image(selfie),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(body.data.is_valid);
+}
+
 fn overhead(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -65,31 +93,12 @@ fn overhead(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("hand-written reqwest", |b| {
         b.to_async(&runtime).iter(|| async {
-            let response = raw
-                .post(&raw_url)
-                .bearer_auth("bench-key")
-                .json(&json!({"identityId": "1234567890123456", "faceImage": selfie}))
-                .send()
-                .await
-                .unwrap();
-            let body: kredibel::types::BiometricVerificationResponse =
-                response.json().await.unwrap();
-            assert!(body.data.is_valid);
+            hand_written_call(&raw, &raw_url, &selfie).await;
         })
     });
     group.bench_function("generated client", |b| {
         b.to_async(&runtime).iter(|| async {
-            let body = client
-                .verify_biometric()
-                .body(
-                    kredibel::types::BiometricVerificationRequest::builder()
-                        .identity_id("1234567890123456")
-                        .face_image(selfie.as_str()),
-                )
-                .send()
-                .await
-                .unwrap();
-            assert!(body.data.is_valid);
+            generated_call(&client, &selfie).await;
         })
     });
     group.finish();
@@ -115,31 +124,12 @@ fn interleaved(_: &mut Criterion) {
         for round in 0..31 {
             let started = std::time::Instant::now();
             for _ in 0..calls_per_round {
-                let response = raw
-                    .post(&raw_url)
-                    .bearer_auth("bench-key")
-                    .json(&json!({"identityId": "1234567890123456", "faceImage": selfie}))
-                    .send()
-                    .await
-                    .unwrap();
-                let body: kredibel::types::BiometricVerificationResponse =
-                    response.json().await.unwrap();
-                assert!(body.data.is_valid);
+                hand_written_call(&raw, &raw_url, &selfie).await;
             }
             let raw_time = started.elapsed() / calls_per_round;
             let started = std::time::Instant::now();
             for _ in 0..calls_per_round {
-                let body = client
-                    .verify_biometric()
-                    .body(
-                        kredibel::types::BiometricVerificationRequest::builder()
-                            .identity_id("1234567890123456")
-                            .face_image(selfie.as_str()),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(body.data.is_valid);
+                generated_call(&client, &selfie).await;
             }
             let generated_time = started.elapsed() / calls_per_round;
             // The first round warms connections and caches.
