@@ -327,6 +327,20 @@ pub fn inspect_base64(encoded: &str) -> Result<ImageInfo, ImageError> {
     inspect_source(&Base64Source::new(encoded)?)
 }
 
+/// Like [`inspect_base64`], for text already known to be valid base64 — the text a
+/// [`crate::Base64Image`] holds, which was checked when it was built (or encoded from bytes).
+/// Only the length and padding are read and the header windows decoded, so the cost does not
+/// grow with the image: this is what request validation runs on every call.
+pub fn inspect_valid_base64(encoded: &str) -> Result<ImageInfo, ImageError> {
+    inspect_source(&Base64Source::assume_valid(encoded)?)
+}
+
+/// Checks that `encoded` is valid standard base64 (alphabet, padding, length, trailing bits)
+/// in one pass, without decoding it; returns the decoded size.
+pub fn check_base64(encoded: &str) -> Result<usize, ImageError> {
+    Base64Source::new(encoded).map(|source| source.decoded_len)
+}
+
 /// Random access to an image's bytes: the file's own, or decoded on demand from base64.
 trait Source {
     /// The size of the image in bytes.
@@ -833,6 +847,33 @@ impl<'a> Base64Source<'a> {
         if DECODE[usize::from(body[last])] & unused_bits_mask != 0 {
             return Err(invalid(Some(last), Base64Problem::TrailingBits));
         }
+        Ok(Self {
+            text,
+            decoded_len: text.len() / 4 * 3 - padding,
+        })
+    }
+}
+
+impl<'a> Base64Source<'a> {
+    /// For text known to be valid: the decoded size from the length and padding alone.
+    fn assume_valid(encoded: &'a str) -> Result<Self, ImageError> {
+        let text = encoded.as_bytes();
+        if text.is_empty() {
+            return Err(ImageError::Empty);
+        }
+        if !text.len().is_multiple_of(4) {
+            return Err(ImageError::InvalidBase64 {
+                position: None,
+                length: text.len(),
+                problem: Base64Problem::Length,
+            });
+        }
+        let padding = text
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|&&b| b == b'=')
+            .count();
         Ok(Self {
             text,
             decoded_len: text.len() / 4 * 3 - padding,

@@ -252,6 +252,11 @@ async fn a_bad_request_never_reaches_the_sandbox() {
         (request().face_image(low_res_face), "faceImage", "480"),
         (request().identity_image(gif), "identityImage", ""),
         (
+            request().face_image("not base64!"),
+            "face_image",
+            "not valid base64",
+        ),
+        (
             request().email_address("not-an-email"),
             "emailAddress",
             "email",
