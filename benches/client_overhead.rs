@@ -80,7 +80,41 @@ async fn generated_call(client: &kredibel::Client, selfie: &bytes::Bytes) {
     assert!(body.data.is_valid);
 }
 
+/// `KYC_OVERHEAD_SIDE=hand-written|generated KYC_OVERHEAD_CALLS=N`: make N calls of one side
+/// and exit, for counting instructions under `valgrind --tool=callgrind`, which, unlike a clock,
+/// gives the same figure on a busy machine (see the README's benchmark table).
+fn instruction_count_mode() {
+    let (Ok(side), Ok(calls)) = (
+        std::env::var("KYC_OVERHEAD_SIDE"),
+        std::env::var("KYC_OVERHEAD_CALLS"),
+    ) else {
+        return;
+    };
+    let calls: u32 = calls.parse().expect("KYC_OVERHEAD_CALLS is a number");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = runtime.block_on(local_server());
+    let selfie = selfie();
+    let client =
+        kredibel::Client::with_api_key(Environment::Custom(url.clone()), "bench-key").unwrap();
+    let raw = reqwest::Client::new();
+    let raw_url = format!("{url}/v1/identity/verification/biometric");
+    runtime.block_on(async {
+        for _ in 0..calls {
+            match side.as_str() {
+                "hand-written" => hand_written_call(&raw, &raw_url, &selfie).await,
+                "generated" => generated_call(&client, &selfie).await,
+                other => panic!("KYC_OVERHEAD_SIDE is hand-written or generated, not {other}"),
+            }
+        }
+    });
+    std::process::exit(0);
+}
+
 fn overhead(c: &mut Criterion) {
+    instruction_count_mode();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
