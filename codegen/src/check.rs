@@ -39,9 +39,12 @@ pub(crate) fn check(
     replacements: &[(String, String)],
 ) -> Result<(), SpecErrors> {
     let mut problems = Vec::new();
-    check_refs(file, spec, &mut problems);
+    // One JSON view of the whole document, for the checks that look at every key in it.
+    if let Ok(document) = serde_json::to_value(spec) {
+        check_refs(file, &document, &mut problems);
+        check_pii_kinds(file, &document, &mut problems);
+    }
     check_schema_names(file, spec, &mut problems);
-    check_pii_kinds(file, spec, &mut problems);
 
     let mut seen_ids = BTreeMap::new();
     for (path, method, op, path_params) in operations(spec) {
@@ -164,13 +167,11 @@ fn suggest_operation_id(method: &str, path: &str) -> String {
     format!("{}_{}", method, words.join("_")).to_snake_case()
 }
 
-fn check_refs(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
-    let Ok(document) = serde_json::to_value(spec) else {
-        return;
-    };
+fn check_refs(file: &str, document: &serde_json::Value, problems: &mut Vec<SpecError>) {
     let mut refs = Vec::new();
-    collect_refs(&document, "", &mut refs);
+    collect_key(document, "", "$ref", &mut refs);
     for (at, target) in refs {
+        let target = target.as_str().unwrap_or_default();
         let resolved = target
             .strip_prefix("#/")
             .map(|pointer| {
@@ -196,32 +197,6 @@ fn check_refs(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
                 fix,
             ));
         }
-    }
-}
-
-fn collect_refs(value: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, child) in map {
-                if key == "$ref" {
-                    if let Some(target) = child.as_str() {
-                        out.push((at.to_string(), target.to_string()));
-                    }
-                } else {
-                    collect_refs(
-                        child,
-                        &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
-                        out,
-                    );
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -494,12 +469,9 @@ fn check_responses(spec: &OpenAPI, op: &Operation, report: &mut impl FnMut(Strin
     }
 }
 
-fn check_pii_kinds(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
-    let Ok(document) = serde_json::to_value(spec) else {
-        return;
-    };
+fn check_pii_kinds(file: &str, document: &serde_json::Value, problems: &mut Vec<SpecError>) {
     let mut found = Vec::new();
-    collect_key(&document, "", "x-pii", &mut found);
+    collect_key(document, "", "x-pii", &mut found);
     let known: Vec<&str> = crate::catalog::PII_KINDS.iter().map(|(k, _)| *k).collect();
     for (at, value) in found {
         if !value.as_str().is_some_and(|v| known.contains(&v)) {
@@ -516,6 +488,8 @@ fn check_pii_kinds(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>) {
     }
 }
 
+/// Every value under key `wanted`, anywhere in the document, with the JSON pointer of the
+/// object that holds it.
 fn collect_key(
     value: &serde_json::Value,
     at: &str,
