@@ -167,6 +167,22 @@ pub struct CallSettings {
     pub(crate) retry: RetryPolicy,
 }
 
+impl CallSettings {
+    /// The settings of a `vendor` client sending `authorization` (a header value, marked
+    /// sensitive here) and retrying as `options` say.
+    pub(crate) fn new(
+        vendor: Vendor,
+        authorization: String,
+        options: &crate::ClientOptions,
+    ) -> Result<Self, crate::ConfigError> {
+        Ok(Self {
+            vendor,
+            authorization: crate::transport::sensitive_header(authorization)?,
+            retry: options.retry.clone(),
+        })
+    }
+}
+
 impl std::fmt::Debug for CallSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CallSettings")

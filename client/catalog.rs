@@ -47,20 +47,17 @@ pub struct Parameter {
 pub struct Decoded {
     /// The value as the generated type serializes it. A faithful type gives back its input.
     pub reencoded: serde_json::Value,
-    /// The typed value, pretty-printed with `Debug`.
-    pub typed: String,
 }
 
 impl Decoded {
     /// Decodes `value` as `T` and encodes it back.
     pub fn of<T>(value: serde_json::Value) -> Result<Self, serde_json::Error>
     where
-        T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+        T: serde::de::DeserializeOwned + serde::Serialize,
     {
         let typed: T = serde_json::from_value(value)?;
         Ok(Self {
             reencoded: serde_json::to_value(&typed)?,
-            typed: format!("{typed:#?}"),
         })
     }
 }

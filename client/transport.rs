@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::config::{ConfigError, Environment};
+use crate::config::{ApiKey, ConfigError, Environment};
 
 /// How a client connects and retries. `Default` is what [`crate::kredibel::Client::with_api_key`]
 /// and [`crate::iluma::Client::with_api_key`] use.
@@ -44,6 +44,15 @@ fn install_crypto_provider() {
     {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
+}
+
+/// The caller's API key, refused if empty (it would only earn a 401 later).
+pub(crate) fn api_key(api_key: impl Into<ApiKey>) -> Result<ApiKey, ConfigError> {
+    let api_key = api_key.into();
+    if api_key.expose().trim().is_empty() {
+        return Err(ConfigError::InvalidApiKey("empty"));
+    }
+    Ok(api_key)
 }
 
 /// An `Authorization` header value marked sensitive, so reqwest and `http` never print it.

@@ -643,9 +643,11 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    let regex = compiled
-        .entry(pattern.to_string())
-        .or_insert_with(|| regress::Regex::new(pattern).ok());
+    // Looked up by `&str` first: the key is allocated once per pattern, not once per call.
+    if !compiled.contains_key(pattern) {
+        compiled.insert(pattern.to_string(), regress::Regex::new(pattern).ok());
+    }
+    let regex = &compiled[pattern];
     // A pattern regress cannot compile was accepted by the build; do not block calls on it.
     regex.as_ref().is_none_or(|r| r.find(text).is_some())
 }

@@ -73,10 +73,7 @@ impl Client {
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let api_key = api_key.into();
-        if api_key.expose().trim().is_empty() {
-            return Err(ConfigError::InvalidApiKey("empty"));
-        }
+        let api_key = transport::api_key(api_key)?;
         let base_url = transport::base_url(&environment, BASE_URL, BASE_URL)?;
         let local = reqwest::Url::parse(&base_url).is_ok_and(|url| transport::is_loopback(&url));
         let expected = match environment {
@@ -95,11 +92,7 @@ impl Client {
         }
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{}:", api_key.expose()));
-        let settings = CallSettings {
-            vendor: Vendor::Iluma,
-            authorization: transport::sensitive_header(format!("Basic {credentials}"))?,
-            retry: options.retry.clone(),
-        };
+        let settings = CallSettings::new(Vendor::Iluma, format!("Basic {credentials}"), &options)?;
         Ok(Self::new_with_client(
             &base_url,
             transport::http_client(&options)?,

@@ -59,15 +59,12 @@ impl Client {
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let api_key = api_key.into();
-        if api_key.expose().trim().is_empty() {
-            return Err(ConfigError::InvalidApiKey("empty"));
-        }
-        let settings = CallSettings {
-            vendor: Vendor::Kredibel,
-            authorization: transport::sensitive_header(format!("Bearer {}", api_key.expose()))?,
-            retry: options.retry.clone(),
-        };
+        let api_key = transport::api_key(api_key)?;
+        let settings = CallSettings::new(
+            Vendor::Kredibel,
+            format!("Bearer {}", api_key.expose()),
+            &options,
+        )?;
         let base_url = transport::base_url(&environment, SANDBOX_URL, PRODUCTION_URL)?;
         Ok(Self::new_with_client(
             &base_url,
