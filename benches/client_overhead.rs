@@ -51,33 +51,66 @@ async fn local_server() -> String {
     url
 }
 
-/// The baseline: the same request, written by hand with reqwest.
-async fn hand_written_call(raw: &reqwest::Client, url: &str, selfie: &bytes::Bytes) {
-    let face_image = base64::engine::general_purpose::STANDARD.encode(selfie);
-    let response = raw
-        .post(url)
-        .bearer_auth("bench-key")
-        .json(&json!({"identityId": "1234567890123456", "faceImage": face_image}))
-        .send()
-        .await
-        .unwrap();
-    let body: kredibel::types::BiometricVerificationResponse = response.json().await.unwrap();
-    assert!(body.data.is_valid);
+/// Both sides of the comparison against one local server: the runtime, the selfie's bytes,
+/// the generated client and a plain reqwest client.
+struct Bench {
+    runtime: tokio::runtime::Runtime,
+    selfie: bytes::Bytes,
+    client: kredibel::Client,
+    raw: reqwest::Client,
+    raw_url: String,
 }
 
-/// The generated client: validation, auth hook, retry wrapper, tracing span, typed decoding.
-async fn generated_call(client: &kredibel::Client, selfie: &bytes::Bytes) {
-    let body = client
-        .verify_biometric()
-        .body(
-            kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id("1234567890123456")
-                .face_image(kyc_clients::Base64Image::from_bytes(selfie.clone())),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(body.data.is_valid);
+impl Bench {
+    fn start(runtime: tokio::runtime::Runtime) -> Self {
+        let url = runtime.block_on(local_server());
+        Self {
+            selfie: selfie(),
+            client: kredibel::Client::with_api_key(Environment::Custom(url.clone()), "bench-key")
+                .unwrap(),
+            raw: reqwest::Client::new(),
+            raw_url: format!("{url}/v1/identity/verification/biometric"),
+            runtime,
+        }
+    }
+
+    /// The baseline: the same request, written by hand with reqwest.
+    async fn hand_written_call(&self) {
+        let face_image = base64::engine::general_purpose::STANDARD.encode(&self.selfie);
+        let response = self
+            .raw
+            .post(&self.raw_url)
+            .bearer_auth("bench-key")
+            .json(&json!({"identityId": "1234567890123456", "faceImage": face_image}))
+            .send()
+            .await
+            .unwrap();
+        let body: kredibel::types::BiometricVerificationResponse = response.json().await.unwrap();
+        assert!(body.data.is_valid);
+    }
+
+    /// The generated client: validation, auth hook, retry wrapper, tracing span, typed decoding.
+    async fn generated_call(&self) {
+        let body = self
+            .client
+            .verify_biometric()
+            .body(
+                kredibel::types::BiometricVerificationRequest::builder()
+                    .identity_id("1234567890123456")
+                    .face_image(kyc_clients::Base64Image::from_bytes(self.selfie.clone())),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(body.data.is_valid);
+    }
+}
+
+fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// `KYC_OVERHEAD_SIDE=hand-written|generated KYC_OVERHEAD_CALLS=N`: make N calls of one side
@@ -95,17 +128,12 @@ fn instruction_count_mode() {
         .enable_all()
         .build()
         .unwrap();
-    let url = runtime.block_on(local_server());
-    let selfie = selfie();
-    let client =
-        kredibel::Client::with_api_key(Environment::Custom(url.clone()), "bench-key").unwrap();
-    let raw = reqwest::Client::new();
-    let raw_url = format!("{url}/v1/identity/verification/biometric");
-    runtime.block_on(async {
+    let bench = Bench::start(runtime);
+    bench.runtime.block_on(async {
         for _ in 0..calls {
             match side.as_str() {
-                "hand-written" => hand_written_call(&raw, &raw_url, &selfie).await,
-                "generated" => generated_call(&client, &selfie).await,
+                "hand-written" => bench.hand_written_call().await,
+                "generated" => bench.generated_call().await,
                 other => panic!("KYC_OVERHEAD_SIDE is hand-written or generated, not {other}"),
             }
         }
@@ -115,29 +143,17 @@ fn instruction_count_mode() {
 
 fn overhead(c: &mut Criterion) {
     instruction_count_mode();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = runtime.block_on(local_server());
-    let selfie = selfie();
-
-    let client =
-        kredibel::Client::with_api_key(Environment::Custom(url.clone()), "bench-key").unwrap();
-    let raw = reqwest::Client::new();
-    let raw_url = format!("{url}/v1/identity/verification/biometric");
+    let bench = Bench::start(multi_thread());
 
     let mut group = c.benchmark_group("verify_biometric, 20 KB selfie, local server");
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("hand-written reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            hand_written_call(&raw, &raw_url, &selfie).await;
-        })
+        b.to_async(&bench.runtime)
+            .iter(|| async { bench.hand_written_call().await })
     });
     group.bench_function("generated client", |b| {
-        b.to_async(&runtime).iter(|| async {
-            generated_call(&client, &selfie).await;
-        })
+        b.to_async(&bench.runtime)
+            .iter(|| async { bench.generated_call().await })
     });
     group.finish();
 }
@@ -146,28 +162,19 @@ fn overhead(c: &mut Criterion) {
 /// shared 2-core machine lands on one of them. This alternates them in rounds and compares
 /// the medians of the rounds, which cancels such drift; it prints the overhead figure.
 fn interleaved(_: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = runtime.block_on(local_server());
-    let selfie = selfie();
-    let client =
-        kredibel::Client::with_api_key(Environment::Custom(url.clone()), "bench-key").unwrap();
-    let raw = reqwest::Client::new();
-    let raw_url = format!("{url}/v1/identity/verification/biometric");
+    let bench = Bench::start(multi_thread());
     let calls_per_round = 400;
     let (mut hand_written, mut generated) = (Vec::new(), Vec::new());
-    runtime.block_on(async {
+    bench.runtime.block_on(async {
         for round in 0..31 {
             let started = std::time::Instant::now();
             for _ in 0..calls_per_round {
-                hand_written_call(&raw, &raw_url, &selfie).await;
+                bench.hand_written_call().await;
             }
             let raw_time = started.elapsed() / calls_per_round;
             let started = std::time::Instant::now();
             for _ in 0..calls_per_round {
-                generated_call(&client, &selfie).await;
+                bench.generated_call().await;
             }
             let generated_time = started.elapsed() / calls_per_round;
             // The first round warms connections and caches.
