@@ -20,6 +20,11 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("run kyc-contract")
 }
 
+/// `kyc-contract diff OLD NEW` on two files.
+fn diff_files(dir: &Path, old: &Path, new: &Path) -> Output {
+    run(dir, &["diff", old.to_str().unwrap(), new.to_str().unwrap()])
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -79,10 +84,7 @@ fn repo(test: &str, specs: &[(&str, &str)]) -> PathBuf {
 fn identical_files_exit_0() {
     let dir = temp_dir("identical");
     let old = write(&dir, "old.yaml", &req(STR));
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), old.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &old);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).starts_with("**No changes**"),
@@ -100,10 +102,7 @@ fn compatible_change_exits_0() {
         "new.yaml",
         &req("{type: object, properties: {a: {type: string}, b: {type: string}}}"),
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), new.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &new);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).starts_with(
@@ -123,10 +122,7 @@ fn kredibel_three_changes_exit_1() {
         data("kredibel/base.yaml"),
         data("kredibel/three-changes.yaml"),
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), new.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &new);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -209,10 +205,7 @@ fn invalid_yaml_exits_2_naming_the_file() {
         "bad.yaml",
         "openapi: 3.0.3\ninfo: {title: x\n  version: [\n",
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), bad.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &bad);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -230,10 +223,7 @@ fn spec_that_does_not_parse_exits_2() {
         "v31.yaml",
         &req(STR).replace("openapi: 3.0.3", "openapi: 3.1.0"),
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), v31.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &v31);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("v31.yaml") && stderr(&out).contains("3.1.0"),
@@ -246,10 +236,7 @@ fn spec_that_does_not_parse_exits_2() {
         "shape.yaml",
         "openapi: 3.0.3\ninfo: {title: x, version: \"1\"}\npaths: [1, 2]\n",
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), shape.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &shape);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("shape.yaml") && stderr(&out).contains("not a valid OpenAPI"),
@@ -267,10 +254,7 @@ fn dangling_ref_exits_2() {
         "new.yaml",
         &req(r##"{type: object, properties: {a: {$ref: "#/components/schemas/Gone"}}}"##),
     );
-    let out = run(
-        &dir,
-        &["diff", old.to_str().unwrap(), new.to_str().unwrap()],
-    );
+    let out = diff_files(&dir, &old, &new);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
