@@ -37,7 +37,6 @@ pub mod catalog;
 mod config;
 mod error;
 pub mod iluma;
-pub mod image;
 pub mod kredibel;
 pub mod nik;
 pub mod privacy;
@@ -45,6 +44,10 @@ mod redacted;
 mod spec;
 mod transport;
 mod validate;
+
+/// Image facts read from the bytes and the specs' image rules (from `kyc-spec`, the one reader
+/// of the specs, shared with the sandbox).
+pub use kyc_spec::image;
 
 pub use call::{CallSettings, RetryPolicy};
 pub use config::{ApiKey, ConfigError, Environment};

@@ -350,7 +350,7 @@ pub(crate) fn multipart_request(
             .ok_or_else(|| violation(name, "is not a field of this request"))?;
         let property = property.clone().unbox();
         if let Some(rule) = crate::spec::resolve(spec, &property)
-            .and_then(|s| ImageRule::from_extensions(&s.schema_data.extensions))
+            .and_then(|s| ImageRule::from_extensions(|k| s.schema_data.extensions.get(k)))
         {
             let info = image::inspect(bytes).map_err(|err| violation(name, err.to_string()))?;
             rule.check(&info)
@@ -399,7 +399,7 @@ fn check(
     // The text comes from a `Base64Image`, which holds valid base64 by construction (checked
     // when built from text, encoded by us from bytes), so only the header is read here.
     if let (Some(rule), Json::String(encoded)) = (
-        ImageRule::from_extensions(&schema.schema_data.extensions),
+        ImageRule::from_extensions(|k| schema.schema_data.extensions.get(k)),
         value,
     ) {
         let info =

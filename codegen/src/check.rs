@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, StatusCode};
 
-use crate::error::{SpecError, SpecErrors};
+use kyc_spec::{SpecError, SpecErrors};
 
 /// Every operation of a spec with its method and path, in document order.
 pub(crate) fn operations(

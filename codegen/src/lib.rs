@@ -8,14 +8,12 @@
 
 mod catalog;
 mod check;
-mod error;
-mod load;
 
 use std::path::{Path, PathBuf};
 
 pub use catalog::{OperationSummary, PII_KINDS, operation_summaries, pii_paths, pii_replacements};
-pub use error::{SpecError, SpecErrors};
-pub use load::{load_spec, parse_spec};
+pub use kyc_spec::load::{load_spec, parse_spec};
+pub use kyc_spec::{SpecError, SpecErrors};
 
 /// How one vendor's spec is turned into a client.
 #[derive(Debug, Clone)]
@@ -48,8 +46,8 @@ pub struct Generated {
 
 /// Loads, checks and generates one vendor's client.
 pub fn generate(vendor: &VendorSpec) -> Result<Generated, SpecErrors> {
-    let spec = load_spec(&vendor.file)?;
-    generate_from(&vendor.file, &spec, vendor)
+    let loaded = kyc_spec::load::load(&vendor.file)?;
+    generate_from(&vendor.file, &loaded.openapi, vendor)
 }
 
 /// Like [`generate`], from an already parsed spec. `file` is only used in messages.

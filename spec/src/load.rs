@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::Spec;
 use crate::error::{SpecError, SpecErrors};
 
 /// Reads and parses a spec file (YAML or JSON). The same function serves `build.rs` and
@@ -58,4 +59,41 @@ pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErr
         )
         .into()
     })
+}
+
+/// A spec file read whole: the typed document progenitor generates from, and the [`Spec`]
+/// every other reader uses, made from the same parse.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The typed document.
+    pub openapi: openapiv3::OpenAPI,
+    /// The same document as the workspace reads it.
+    pub spec: Spec,
+}
+
+/// Reads a spec file into both views; a missing or malformed registry entry (`x-vendor`,
+/// `x-environments`, `x-key-prefixes`) is an error naming its JSON path.
+pub fn load(path: &Path) -> Result<LoadedSpec, SpecErrors> {
+    let openapi = load_spec(path)?;
+    from_openapi(&path.display().to_string(), openapi)
+}
+
+/// Like [`load`], from text. `label` names the file in messages.
+pub fn parse(label: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
+    from_openapi(label, parse_spec(label, text)?)
+}
+
+/// The [`Spec`] view of a parsed document.
+pub fn from_openapi(label: &str, openapi: openapiv3::OpenAPI) -> Result<LoadedSpec, SpecErrors> {
+    let document = serde_json::to_value(&openapi).map_err(|err| {
+        SpecError::general(
+            label,
+            format!("cannot be written as JSON: {err}"),
+            "report this as a kyc-spec bug",
+        )
+    })?;
+    let spec = Spec::from_value(document).map_err(|err| {
+        SpecError::general(label, format!("`{}` {}", err.path, err.problem), err.fix)
+    })?;
+    Ok(LoadedSpec { openapi, spec })
 }

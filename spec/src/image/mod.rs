@@ -30,7 +30,7 @@
 //! (102,400 bytes)`.
 //!
 //! ```
-//! use kyc_clients::image::{ImageFormat, ImageRule, inspect};
+//! use kyc_spec::image::{ImageFormat, ImageRule, inspect};
 //!
 //! // A PNG header for a 640×480 image (the pixel data does not matter here).
 //! let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
@@ -54,14 +54,13 @@
 //!     violation.to_string(),
 //!     "is 33 bytes; the minimum is 100 KB (102,400 bytes)"
 //! );
-//! # Ok::<(), kyc_clients::image::ImageError>(())
+//! # Ok::<(), kyc_spec::image::ImageError>(())
 //! ```
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 /// An image format the vendors accept, as the specs' `x-image-formats` name it.
@@ -328,7 +327,7 @@ pub fn inspect_base64(encoded: &str) -> Result<ImageInfo, ImageError> {
 }
 
 /// Like [`inspect_base64`], for text already known to be valid base64 — the text a
-/// [`crate::Base64Image`] holds, which was checked when it was built (or encoded from bytes).
+/// `kyc_clients::Base64Image` holds, which was checked when it was built (or encoded from bytes).
 /// Only the length and padding are read and the header windows decoded, so the cost does not
 /// grow with the image: this is what request validation runs on every call.
 pub fn inspect_valid_base64(encoded: &str) -> Result<ImageInfo, ImageError> {
@@ -988,16 +987,22 @@ pub struct ImageRule {
 
 impl ImageRule {
     /// Reads `x-image-formats`, `x-min-bytes`, `x-max-bytes` and `x-min-pixels: {width,
-    /// height}` from a schema's extensions (openapiv3's `SchemaData::extensions`). `None` when
+    /// height}` from a schema node (the extensions are keys of the schema object). `None` when
     /// the schema has none of them, i.e. is not an image field.
     ///
     /// Format names this module cannot read are left out: an image in such a format could not
     /// be recognised anyway. Values that are not non-negative integers are ignored.
-    pub fn from_extensions(extensions: &IndexMap<String, Value>) -> Option<Self> {
-        let formats = extensions.get("x-image-formats");
-        let min_bytes = extensions.get("x-min-bytes");
-        let max_bytes = extensions.get("x-max-bytes");
-        let min_pixels = extensions.get("x-min-pixels");
+    pub fn from_schema(schema: &Value) -> Option<Self> {
+        Self::from_extensions(|key| schema.get(key))
+    }
+
+    /// Like [`ImageRule::from_schema`], for a typed document whose extensions sit in a map of
+    /// their own (openapiv3's `SchemaData::extensions`): `get` looks an extension up by key.
+    pub fn from_extensions<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Option<Self> {
+        let formats = get("x-image-formats");
+        let min_bytes = get("x-min-bytes");
+        let max_bytes = get("x-max-bytes");
+        let min_pixels = get("x-min-pixels");
         if formats.is_none() && min_bytes.is_none() && max_bytes.is_none() && min_pixels.is_none() {
             return None;
         }

@@ -1,0 +1,26 @@
+//! The one reader of the vendor specs in `openapi/`.
+//!
+//! Every crate of the workspace asks this one for what a spec says: the vendor registry
+//! ([`VendorInfo`]: servers per environment, auth scheme, key prefixes), `$ref` resolution,
+//! the operation list, the typed vendor extensions ([`extensions`]) and the image-header reader
+//! ([`image`]) that checks the specs' image limits. Nothing here is generated.
+//!
+//! The run-time part reads a spec as JSON (`build.rs` embeds it so) and depends on
+//! `serde_json` alone; reading YAML files and the typed `openapiv3` view sit behind the `load`
+//! feature, for build scripts and tools.
+
+mod error;
+pub mod extensions;
+pub mod image;
+#[cfg(feature = "load")]
+pub mod load;
+mod operation;
+pub mod refs;
+mod spec;
+mod vendor;
+
+pub use error::{SpecError, SpecErrors};
+pub use extensions::{Callback, ImageRule, PiiKind};
+pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
+pub use spec::{Spec, SpecShapeError};
+pub use vendor::{AuthScheme, Environment, Server, VendorInfo};

@@ -1,0 +1,272 @@
+//! [`Spec`]: one vendor's parsed spec, with everything the workspace looks up in it.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::extensions::{self, ImageRule, PiiKind};
+use crate::operation::{self, Operation};
+use crate::refs;
+use crate::vendor::VendorInfo;
+
+/// A spec the registry cannot use: a vendor extension it needs is missing or malformed. The
+/// message names the JSON path and the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecShapeError {
+    /// JSON pointer of the element at fault.
+    pub path: String,
+    /// What is wrong with it.
+    pub problem: String,
+    /// What the spec author should write instead.
+    pub fix: String,
+}
+
+impl SpecShapeError {
+    pub(crate) fn new(path: &str, problem: &str, fix: &str) -> Self {
+        Self {
+            path: path.to_string(),
+            problem: problem.to_string(),
+            fix: fix.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for SpecShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}; fix: {}", self.path, self.problem, self.fix)
+    }
+}
+
+impl std::error::Error for SpecShapeError {}
+
+/// One vendor's spec: the document as JSON, its vendor entry and its operations.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    document: Value,
+    vendor: VendorInfo,
+    operations: Vec<Operation>,
+}
+
+impl Spec {
+    /// Reads a spec document (the JSON form of an OpenAPI 3.0 document).
+    pub fn from_value(document: Value) -> Result<Self, SpecShapeError> {
+        let vendor = VendorInfo::read(&document)?;
+        let operations = operation::read_all(&document);
+        Ok(Self {
+            document,
+            vendor,
+            operations,
+        })
+    }
+
+    /// Reads a spec from JSON text (what `build.rs` embeds).
+    pub fn from_json(json: &str) -> Result<Self, SpecShapeError> {
+        let document = serde_json::from_str(json).map_err(|err| {
+            SpecShapeError::new(
+                "",
+                &format!("is not JSON: {err}"),
+                "embed the spec as build.rs writes it",
+            )
+        })?;
+        Self::from_value(document)
+    }
+
+    /// The whole document.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    /// The vendor entry: name, servers, auth, key prefixes.
+    pub fn vendor(&self) -> &VendorInfo {
+        &self.vendor
+    }
+
+    /// Every operation, in document order (paths as written, methods in OpenAPI's order).
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// The operation with this `operationId`.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// The operation object of `operation` in the document.
+    pub fn operation_node(&self, operation: &Operation) -> &Value {
+        self.document
+            .pointer(&operation.pointer)
+            .unwrap_or(&Value::Null)
+    }
+
+    /// A component schema by name.
+    pub fn schema(&self, name: &str) -> Option<&Value> {
+        self.document.get("components")?.get("schemas")?.get(name)
+    }
+
+    /// Every component schema, by name, in document order.
+    pub fn schemas(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.document
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, schema)| (name.as_str(), schema))
+    }
+
+    /// Follows a node's `$ref`s (see [`refs::resolve`]).
+    pub fn resolve<'a>(&'a self, node: &'a Value) -> &'a Value {
+        refs::resolve(&self.document, node)
+    }
+
+    /// The request body schema of `operation_id` for `media_type`, references followed.
+    pub fn request_schema(&self, operation_id: &str, media_type: &str) -> Option<&Value> {
+        let operation = self.operation(operation_id)?;
+        let body = self.resolve(self.operation_node(operation).get("requestBody")?);
+        let schema = body.get("content")?.get(media_type)?.get("schema")?;
+        Some(self.resolve(schema))
+    }
+
+    /// The response schema of `operation_id` for a status key as written (`"200"`, `"4XX"`),
+    /// JSON media type, references followed.
+    pub fn response_schema(&self, operation_id: &str, status: &str) -> Option<&Value> {
+        let operation = self.operation(operation_id)?;
+        let response = self.resolve(
+            self.operation_node(operation)
+                .get("responses")?
+                .get(status)?,
+        );
+        let schema = response
+            .get("content")?
+            .get("application/json")?
+            .get("schema")?;
+        Some(self.resolve(schema))
+    }
+
+    /// The response key that covers `status` for `operation_id`: exact, else its `NXX` range,
+    /// else `default`.
+    pub fn response_key(&self, operation_id: &str, status: u16) -> Option<&str> {
+        let operation = self.operation(operation_id)?;
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        [exact.as_str(), range.as_str(), "default"]
+            .into_iter()
+            .find_map(|key| operation.statuses.iter().find(|s| s.as_str() == key))
+            .map(String::as_str)
+    }
+
+    /// The image rule of a schema node (references followed), if it is an image field.
+    pub fn image_rule(&self, schema: &Value) -> Option<ImageRule> {
+        ImageRule::from_schema(self.resolve(schema))
+    }
+
+    /// The image fields of an object schema, `(property, rule)` in the schema's order.
+    pub fn image_fields<'a>(&'a self, schema: &'a Value) -> Vec<(&'a str, ImageRule)> {
+        self.resolve(schema)
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, property)| Some((name.as_str(), self.image_rule(property)?)))
+            .collect()
+    }
+
+    /// Where personal data sits in values of the component schema `name` (see
+    /// [`extensions::pii_paths`]); empty for an unknown name.
+    pub fn pii_paths(&self, name: &str) -> Vec<(String, PiiKind)> {
+        self.schema(name)
+            .map(|schema| extensions::pii_paths(&self.document, schema))
+            .unwrap_or_default()
+    }
+
+    /// `x-charged` of `code` in the error-code schema `schema_name`.
+    pub fn charged(&self, schema_name: &str, code: &str) -> Option<bool> {
+        extensions::charged(self.schema(schema_name)?, code)
+    }
+
+    /// `x-status` of `code` in the error-code schema `schema_name`.
+    pub fn status_of(&self, schema_name: &str, code: &str) -> Option<u16> {
+        extensions::status(self.schema(schema_name)?, code)
+    }
+
+    /// The string values of an enum schema (references followed).
+    pub fn enum_values(&self, name: &str) -> Vec<&str> {
+        self.schema(name)
+            .map(|s| self.resolve(s))
+            .and_then(|s| s.get("enum"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
+    /// A vendor extension on a component schema's property, e.g. `x-threshold` on
+    /// `FaceMatch.face`.
+    pub fn property_extension(
+        &self,
+        schema: &str,
+        property: &str,
+        extension: &str,
+    ) -> Option<&Value> {
+        self.resolve(self.schema(schema)?)
+            .get("properties")?
+            .get(property)?
+            .get(extension)
+    }
+
+    /// The named examples of a response component (`components/responses/<name>`), as
+    /// `(example name, value)`.
+    pub fn response_examples(&self, name: &str) -> Vec<(&str, &Value)> {
+        let Some(response) = self
+            .document
+            .pointer(&format!("/components/responses/{}", refs::escape(name)))
+        else {
+            return Vec::new();
+        };
+        examples_of(response)
+    }
+
+    /// The named examples of every response of `operation_id` with status key `status`.
+    pub fn operation_response_examples(
+        &self,
+        operation_id: &str,
+        status: &str,
+    ) -> Vec<(&str, &Value)> {
+        let Some(operation) = self.operation(operation_id) else {
+            return Vec::new();
+        };
+        let Some(response) = self
+            .operation_node(operation)
+            .get("responses")
+            .and_then(|r| r.get(status))
+        else {
+            return Vec::new();
+        };
+        examples_of(self.resolve(response))
+    }
+
+    /// The named request examples of `operation_id` (first media type).
+    pub fn request_examples(&self, operation_id: &str) -> Vec<(&str, &Value)> {
+        let Some(operation) = self.operation(operation_id) else {
+            return Vec::new();
+        };
+        let Some(body) = self.operation_node(operation).get("requestBody") else {
+            return Vec::new();
+        };
+        examples_of(self.resolve(body))
+    }
+}
+
+/// `(name, value)` of every example under a response's or request body's first media type.
+fn examples_of(node: &Value) -> Vec<(&str, &Value)> {
+    node.get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.values().next())
+        .and_then(|media| media.get("examples"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, example)| Some((name.as_str(), example.get("value")?)))
+        .collect()
+}
