@@ -1,0 +1,131 @@
+//! The real specs in `openapi/` through the registry: every vendor entry, operation and
+//! scenario reads without error.
+
+use std::path::Path;
+
+use kyc_spec::load::load;
+use kyc_spec::{AuthScheme, Environment, Spec};
+
+fn spec(file: &str) -> Spec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../openapi")
+        .join(file);
+    match load(&path) {
+        Ok(loaded) => loaded.spec,
+        Err(errors) => panic!("{file} does not load:\n{errors}"),
+    }
+}
+
+#[test]
+fn the_registry_is_read_from_the_specs() {
+    let kredibel = spec("kredibel.yaml");
+    let vendor = kredibel.vendor();
+    assert_eq!(vendor.name, "kredibel");
+    assert_eq!(vendor.auth, Some(AuthScheme::Bearer));
+    assert_eq!(
+        vendor.server(Environment::Sandbox),
+        Some("https://synapses.sandbox.kredibel.com")
+    );
+    assert_eq!(
+        vendor.server(Environment::Production),
+        Some("https://synapses.kredibel.com")
+    );
+    assert!(vendor.key_prefixes.is_empty());
+
+    let iluma = spec("iluma.yaml");
+    let vendor = iluma.vendor();
+    assert_eq!(vendor.name, "iluma");
+    assert_eq!(vendor.auth, Some(AuthScheme::BasicKeyAsUsername));
+    assert_eq!(
+        vendor.server(Environment::Sandbox),
+        vendor.server(Environment::Production)
+    );
+    assert_eq!(
+        vendor.environment_of_key("iluma_production_abc"),
+        Some(Environment::Production)
+    );
+    assert_eq!(
+        vendor.environment_of_key("iluma_development_abc"),
+        Some(Environment::Sandbox)
+    );
+    assert_eq!(vendor.environment_of_key("abc"), None);
+}
+
+#[test]
+fn every_scenario_resolves_to_its_examples() {
+    for file in ["kredibel.yaml", "iluma.yaml"] {
+        let spec = spec(file);
+        let scenarios = spec
+            .all_scenarios()
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
+        assert!(!scenarios.is_empty(), "{file} declares no scenarios");
+        for scenario in &scenarios {
+            let label = format!("{file} {} / {}", scenario.operation_id, scenario.name);
+            let operation = spec.operation(scenario.operation_id).expect("listed");
+            assert!(
+                scenario.response.is_some(),
+                "{label}: no documented answer (a response example of the case's name)"
+            );
+            assert!(
+                spec.response_key(scenario.operation_id, scenario.status)
+                    .is_some(),
+                "{label}: the operation declares no {} answer",
+                scenario.status
+            );
+            for (name, _) in &scenario.parameters {
+                assert!(
+                    operation
+                        .parameters
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(name)),
+                    "{label}: sets `{name}`, which is no parameter of the operation"
+                );
+            }
+            if let Some(request) = &scenario.request {
+                for field in spec.scenario_selector(scenario.operation_id) {
+                    assert!(
+                        request.get(field).is_some(),
+                        "{label}: the request has no selector field `{field}`"
+                    );
+                }
+            }
+            for pointer in spec.scenario_outcome(scenario.operation_id) {
+                assert!(
+                    pointer.starts_with('/'),
+                    "{label}: outcome `{pointer}` is not a JSON pointer"
+                );
+            }
+        }
+        // Selector values tell the cases apart: two cases with the same values and no
+        // parameters would make the sandbox's answer depend on their order.
+        for operation in spec.operations() {
+            let selector = spec.scenario_selector(&operation.id);
+            if selector.is_empty() {
+                continue;
+            }
+            let mut seen = std::collections::BTreeMap::new();
+            for scenario in scenarios.iter().filter(|s| s.operation_id == operation.id) {
+                if !scenario.parameters.is_empty() {
+                    continue;
+                }
+                let key: Vec<String> = selector
+                    .iter()
+                    .map(|f| {
+                        scenario
+                            .request
+                            .as_ref()
+                            .and_then(|r| r.get(*f))
+                            .map(ToString::to_string)
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                if let Some(other) = seen.insert(key, scenario.name) {
+                    panic!(
+                        "{file} {}: cases `{other}` and `{}` have the same selector values",
+                        operation.id, scenario.name
+                    );
+                }
+            }
+        }
+    }
+}
