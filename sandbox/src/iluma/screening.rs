@@ -20,7 +20,7 @@ use super::callbacks::CallbackProduct;
 use super::watchlist::{self, Profile, ProfileKind, Scope, WatchlistDate};
 use super::{SimulatedState, accept, errors, json_body};
 use crate::app::AppState;
-use crate::spec::Spec;
+use crate::spec;
 use crate::validation::as_integer;
 
 /// Screenings kept before the oldest are forgotten.
@@ -31,7 +31,7 @@ const STATES: &[SimulatedState] = &[SimulatedState::Completed, SimulatedState::F
 
 /// The threshold when the request gives none (the spec's `ScoreThreshold.default`).
 fn default_threshold() -> u8 {
-    Spec::iluma()
+    spec::iluma()
         .schema("ScoreThreshold")
         .and_then(|s| s.get("default"))
         .and_then(Value::as_u64)

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{accept, text};
 use crate::app::AppState;
-use crate::spec::Spec;
+use crate::spec;
 
 /// The documented NIKs that exist in the sandbox's Dukcapil, with the face similarity of any
 /// selfie against them.
@@ -69,8 +69,9 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         .iter()
         .find(|(known, _)| *known == nik)
         .map(|(_, similarity)| *similarity);
-    let threshold = Spec::kredibel()
+    let threshold = spec::kredibel()
         .property_extension("FaceMatch", "face", "x-threshold")
+        .and_then(|value| value.as_f64())
         .unwrap_or(DEFAULT_FACE_THRESHOLD);
     let data = BiometricVerification {
         id: app.ids.uuid().to_string(),

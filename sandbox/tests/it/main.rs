@@ -7,6 +7,7 @@
 mod callbacks;
 mod conformance;
 mod faults;
+mod generic;
 mod iluma_id_card;
 mod iluma_platform;
 mod iluma_screening;
