@@ -78,8 +78,14 @@ mod tests {
 
     #[test]
     fn keys_by_scheme() {
-        assert_eq!(key(&with("Bearer k"), Some(AuthScheme::Bearer)).as_deref(), Some("k"));
-        assert_eq!(key(&basic("k:"), Some(AuthScheme::BasicKeyAsUsername)).as_deref(), Some("k"));
+        assert_eq!(
+            key(&with("Bearer k"), Some(AuthScheme::Bearer)).as_deref(),
+            Some("k")
+        );
+        assert_eq!(
+            key(&basic("k:"), Some(AuthScheme::BasicKeyAsUsername)).as_deref(),
+            Some("k")
+        );
         assert_eq!(key(&with("Token k"), None).as_deref(), Some("Token k"));
         assert_eq!(key(&HeaderMap::new(), None), None);
     }

@@ -225,7 +225,8 @@ async fn check_body(
         + NON_IMAGE_ALLOWANCE;
     let sent = body::media_type(&parts.headers);
     let is_multipart = declared.media_type == "multipart/form-data";
-    let is_json = declared.media_type == "application/json" || declared.media_type.ends_with("+json");
+    let is_json =
+        declared.media_type == "application/json" || declared.media_type.ends_with("+json");
     let invalid = |reason: String| (Failure::Invalid, reason);
     if sent.is_none() && body::declared_length(&parts.headers).unwrap_or(0) == 0 {
         return if declared.required {
@@ -244,8 +245,8 @@ async fn check_body(
             return Err((Failure::MediaType, "body: not application/json".into()));
         }
         let bytes = read(request_body, &parts.headers, limit).await?;
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|_| invalid("body: not valid JSON".into()))?;
+        let value: Value =
+            serde_json::from_slice(&bytes).map_err(|_| invalid("body: not valid JSON".into()))?;
         for (field, rule) in &images {
             if let Some(text) = value.get(*field).and_then(Value::as_str) {
                 rule.validate_base64(text)
@@ -267,7 +268,11 @@ async fn check_body(
     }
 }
 
-async fn read(request_body: Body, headers: &axum::http::HeaderMap, limit: usize) -> Result<axum::body::Bytes, Refused> {
+async fn read(
+    request_body: Body,
+    headers: &axum::http::HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, Refused> {
     body::read_limited(request_body, headers, limit)
         .await
         .map_err(|error| match error {
@@ -325,11 +330,13 @@ async fn read_form(
 /// documents none.
 fn refuse(spec: &Spec, operation: &Operation, failure: Failure, reason: &str) -> Response {
     tracing::debug!(operation = %operation.id, reason, "request refused");
-    let keys = failure
-        .preferred()
-        .iter()
-        .copied()
-        .chain(operation.statuses.iter().map(String::as_str).filter(|k| k.starts_with('4')));
+    let keys = failure.preferred().iter().copied().chain(
+        operation
+            .statuses
+            .iter()
+            .map(String::as_str)
+            .filter(|k| k.starts_with('4')),
+    );
     for key in keys.filter(|k| operation.statuses.iter().any(|s| s == k)) {
         if let Some(example) = spec.first_response_example(&operation.id, key) {
             let status = u16::from_str(key)

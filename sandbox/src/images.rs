@@ -43,7 +43,12 @@ pub fn trigger_in_base64(encoded: &str) -> Option<String> {
 
 /// The format a part's declared `Content-Type` names, if it names one of the image formats.
 pub fn format_of_mime_type(mime: &str) -> Option<ImageFormat> {
-    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match essence.as_str() {
         // Aliases some clients send for JPEG.
         "image/jpg" | "image/pjpeg" => Some(ImageFormat::Jpeg),
@@ -108,11 +113,21 @@ mod tests {
 
     #[test]
     fn finds_the_trigger_in_each_format() {
-        for image in [Image::jpeg(640, 480), Image::png(500, 720), Image::svg(480, 640)] {
-            let bytes = image.clone().with_trigger("no-face-detected").bytes(120_000);
+        for image in [
+            Image::jpeg(640, 480),
+            Image::png(500, 720),
+            Image::svg(480, 640),
+        ] {
+            let bytes = image
+                .clone()
+                .with_trigger("no-face-detected")
+                .bytes(120_000);
             assert_eq!(trigger(&bytes).as_deref(), Some("no_face_detected"));
             let encoded = image.with_trigger("request_error").base64(120_000);
-            assert_eq!(trigger_in_base64(&encoded).as_deref(), Some("request_error"));
+            assert_eq!(
+                trigger_in_base64(&encoded).as_deref(),
+                Some("request_error")
+            );
         }
         assert_eq!(trigger(&Image::jpeg(640, 480).bytes(120_000)), None);
         assert_eq!(trigger(b"kyc-sandbox:"), None);
@@ -127,7 +142,10 @@ mod tests {
 
     #[test]
     fn declared_types() {
-        assert_eq!(format_of_mime_type("image/JPEG; q=1"), Some(ImageFormat::Jpeg));
+        assert_eq!(
+            format_of_mime_type("image/JPEG; q=1"),
+            Some(ImageFormat::Jpeg)
+        );
         assert_eq!(format_of_mime_type("image/jpg"), Some(ImageFormat::Jpeg));
         assert_eq!(format_of_mime_type("image/png"), Some(ImageFormat::Png));
         assert_eq!(format_of_mime_type("image/svg+xml"), Some(ImageFormat::Svg));
@@ -138,7 +156,10 @@ mod tests {
     fn unreadable_headers_keep_their_format_and_size() {
         let truncated = kyc_spec::image::inspect(b"\xFF\xD8\xFF\xE0\x00\x10JFIF");
         let facts = facts(truncated, 10).unwrap();
-        assert_eq!((facts.format, facts.dimensions(), facts.bytes), (ImageFormat::Jpeg, None, 10));
+        assert_eq!(
+            (facts.format, facts.dimensions(), facts.bytes),
+            (ImageFormat::Jpeg, None, 10)
+        );
         assert_eq!(super::facts(kyc_spec::image::inspect(b"GIF89a"), 6), None);
         assert_eq!(minimum_pixels(Some(480), None), "480xany");
     }
@@ -170,6 +191,12 @@ mod tests {
         };
         assert_eq!(kinds(&info(ImageFormat::Jpeg, 479)), ["bytes", "pixels"]);
         assert_eq!(kinds(&info(ImageFormat::Png, 479)), ["format"]);
-        assert!(kinds(&ImageInfo { bytes: 100, ..info(ImageFormat::Jpeg, 480) }).is_empty());
+        assert!(
+            kinds(&ImageInfo {
+                bytes: 100,
+                ..info(ImageFormat::Jpeg, 480)
+            })
+            .is_empty()
+        );
     }
 }

@@ -27,7 +27,11 @@ impl Spec {
     /// The JSON media type is preferred when a response has several.
     pub fn first_response_example(&self, operation_id: &str, status: &str) -> Option<&Value> {
         let operation = self.operation(operation_id)?;
-        let response = self.resolve(self.operation_node(operation).get("responses")?.get(status)?);
+        let response = self.resolve(
+            self.operation_node(operation)
+                .get("responses")?
+                .get(status)?,
+        );
         let content = response.get("content")?.as_object()?;
         let media = content
             .get("application/json")

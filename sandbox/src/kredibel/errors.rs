@@ -125,8 +125,7 @@ pub(crate) fn validation(issues: &[Issue]) -> Response {
 
 /// 401 for a missing or empty bearer key.
 pub(crate) fn unauthenticated() -> Response {
-    let message = error_message(spec::kredibel(), "unauthenticated")
-        .unwrap_or("Unauthenticated.");
+    let message = error_message(spec::kredibel(), "unauthenticated").unwrap_or("Unauthenticated.");
     let mut response = message_only(StatusCode::UNAUTHORIZED, message);
     response
         .headers_mut()

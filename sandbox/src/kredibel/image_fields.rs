@@ -159,11 +159,24 @@ mod tests {
         };
         // Valid base64, but no image: the format is what is wrong.
         for text in ["", "QQ==", "QUI=", "QUJD", "/+9z"] {
-            assert!(verdict(text).starts_with("Unsupported image format"), "{text:?}");
+            assert!(
+                verdict(text).starts_with("Unsupported image format"),
+                "{text:?}"
+            );
         }
         for text in [
-            "QQ", "QUI", "QR==", "QUJ=", "Q", "QQ=", "Q===", "QQ==QQ==", "QU I=", "QUJD\n",
-            "data:image/png;base64,QUJD", "-_9z",
+            "QQ",
+            "QUI",
+            "QR==",
+            "QUJ=",
+            "Q",
+            "QQ=",
+            "Q===",
+            "QQ==QQ==",
+            "QU I=",
+            "QUJD\n",
+            "data:image/png;base64,QUJD",
+            "-_9z",
         ] {
             assert_eq!(verdict(text), "invalid_base64_encoding", "{text:?}");
         }

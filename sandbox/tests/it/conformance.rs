@@ -516,8 +516,7 @@ async fn walk_iluma(walk: &mut Walk) {
     // Every magic value on every operation that takes it.
     let magic_values = kyc_sandbox::spec::iluma().enum_values("MagicReply");
     let listing = "/v0/identity/cft_pep_listings/2dc667a4-d232-4d51-a561-631ce966fb2c";
-    for value in magic_values.iter().copied().chain(["NOT_A_VALUE"])
-    {
+    for value in magic_values.iter().copied().chain(["NOT_A_VALUE"]) {
         let requests: Vec<(&'static str, Request<Body>)> = vec![
             (
                 "get_callback_authentication_token",

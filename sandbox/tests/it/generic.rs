@@ -180,7 +180,10 @@ async fn a_valid_request_gets_the_first_documented_success() {
     assert_eq!(reply.body, json!({"person_id": "1234", "match": true}));
     let ping = Request::get("/acme/v1/ping").body(Body::empty()).unwrap();
     let reply = call(&app, ping).await;
-    assert_eq!((reply.status.as_u16(), reply.body), (200, json!({"up": true})));
+    assert_eq!(
+        (reply.status.as_u16(), reply.body),
+        (200, json!({"up": true}))
+    );
     assert_eq!(app.requests().count("check_selfie"), 1);
     assert_eq!(app.requests().count("ping"), 1);
 }
@@ -188,7 +191,12 @@ async fn a_valid_request_gets_the_first_documented_success() {
 #[tokio::test]
 async fn credentials_follow_the_security_scheme_and_key_prefixes() {
     let app = app();
-    for key in [None, Some("acme_live_abc"), Some("acme_test_"), Some("other")] {
+    for key in [
+        None,
+        Some("acme_live_abc"),
+        Some("acme_test_"),
+        Some("other"),
+    ] {
         let reply = call(&app, selfie_check(key, Some("r-1"), &good_selfie())).await;
         assert_eq!(reply.status, 401, "{key:?}");
         assert_eq!(reply.body, json!({"code": "UNAUTHORIZED"}), "{key:?}");
@@ -202,7 +210,11 @@ async fn a_request_that_breaks_the_spec_gets_the_documented_error() {
     let mut cases: Vec<(&str, Option<&str>, Value)> = vec![
         ("no x-request-id", None, good_selfie()),
         ("missing field", Some("r"), json!({"person_id": "1234"})),
-        ("pattern", Some("r"), json!({"person_id": "12a4", "selfie": good_selfie()["selfie"]})),
+        (
+            "pattern",
+            Some("r"),
+            json!({"person_id": "12a4", "selfie": good_selfie()["selfie"]}),
+        ),
     ];
     let mut with = |name, selfie: Value| {
         let mut body = good_selfie();
@@ -229,7 +241,10 @@ async fn a_request_that_breaks_the_spec_gets_the_documented_error() {
         .unwrap();
     let reply = call(&app, text).await;
     // No 415 documented: the documented 400.
-    assert_eq!((reply.status.as_u16(), reply.body), (400, json!({"code": "BAD_REQUEST"})));
+    assert_eq!(
+        (reply.status.as_u16(), reply.body),
+        (400, json!({"code": "BAD_REQUEST"}))
+    );
 }
 
 #[tokio::test]
@@ -238,7 +253,10 @@ async fn multipart_image_parts_are_checked_against_their_rule() {
     let png = Image::png(100, 100).bytes(2_000);
     let reply = call(
         &app,
-        document_check(&[Part::Text("name", "Budi"), Part::File("document", "image/png", &png)]),
+        document_check(&[
+            Part::Text("name", "Budi"),
+            Part::File("document", "image/png", &png),
+        ]),
     )
     .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
@@ -248,11 +266,17 @@ async fn multipart_image_parts_are_checked_against_their_rule() {
         ("missing part", vec![Part::Text("name", "Budi")]),
         (
             "format outside x-image-formats",
-            vec![Part::Text("name", "Budi"), Part::File("document", "image/jpeg", &jpeg)],
+            vec![
+                Part::Text("name", "Budi"),
+                Part::File("document", "image/jpeg", &jpeg),
+            ],
         ),
         (
             "short name",
-            vec![Part::Text("name", "B"), Part::File("document", "image/png", &png)],
+            vec![
+                Part::Text("name", "B"),
+                Part::File("document", "image/png", &png),
+            ],
         ),
     ] {
         let reply = call(&app, document_check(&parts)).await;
@@ -273,7 +297,10 @@ async fn faults_and_unknown_routes_answer_from_the_spec() {
         request
     };
     let reply = call(&app, faulted("status=400")).await;
-    assert_eq!((reply.status.as_u16(), reply.body), (400, json!({"code": "BAD_REQUEST"})));
+    assert_eq!(
+        (reply.status.as_u16(), reply.body),
+        (400, json!({"code": "BAD_REQUEST"}))
+    );
     let reply = call(&app, faulted("status=503")).await;
     assert_eq!(
         (reply.status.as_u16(), reply.body),
@@ -281,9 +308,14 @@ async fn faults_and_unknown_routes_answer_from_the_spec() {
     );
     let reply = call(&app, faulted("status=nonsense")).await;
     assert_eq!(reply.status, 400);
-    let nowhere = Request::get("/acme/v9/nothing").body(Body::empty()).unwrap();
+    let nowhere = Request::get("/acme/v9/nothing")
+        .body(Body::empty())
+        .unwrap();
     let reply = call(&app, nowhere).await;
-    assert_eq!((reply.status.as_u16(), reply.body), (404, json!({"message": "Not found."})));
+    assert_eq!(
+        (reply.status.as_u16(), reply.body),
+        (404, json!({"message": "Not found."}))
+    );
     let root = call(&app, Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(
         root.body["message"],
@@ -306,7 +338,7 @@ async fn the_socket_server_gives_the_added_vendors_url() {
 #[test]
 #[should_panic(expected = "two specs name the vendor `kredibel`")]
 fn a_second_spec_for_a_served_vendor_is_refused() {
-    let spec = kyc_spec::Spec::from_value(kyc_sandbox::spec::kredibel().document().clone())
-        .unwrap();
+    let spec =
+        kyc_spec::Spec::from_value(kyc_sandbox::spec::kredibel().document().clone()).unwrap();
     let _ = SandboxApp::new(SandboxConfig::default().with_spec(spec));
 }
