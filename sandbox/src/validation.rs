@@ -33,6 +33,11 @@ pub(crate) const UNKNOWN: &str = "Unknown field.";
 
 /// Validates `value` against `schema` (resolved in `spec`); an empty list means valid.
 ///
+/// The seam: every handler validates through this one function, so switching the sandbox to
+/// the shared `kyc_spec::validate` is this body calling it and turning each violation into an
+/// [`Issue`] (field path, message); [`MISSING`] and [`UNKNOWN`] are the vendor wording to keep
+/// for a missing and an unknown field.
+///
 /// `byte` and `binary` formats are not checked here: images get their own, richer checks
 /// (base64, size, format, pixels) with the vendors' dedicated error types.
 pub(crate) fn validate(spec: &Spec, schema: &Value, value: &Value) -> Vec<Issue> {

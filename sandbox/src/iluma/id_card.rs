@@ -1,7 +1,7 @@
 //! `POST /v0/identity/id_card_verifications`: KTP verification over `multipart/form-data`.
 //!
 //! Docs: the reference's "KTP Biometrics Verification" section
-//! (`shared/vendor-docs/iluma-api-reference.txt`).
+//! (<https://docs.iluma.ai/#ktp-biometrics-verification>).
 //!
 //! The form is read as a stream, with the selfie capped at the spec's `x-max-bytes` (413
 //! `FILE_TOO_LARGE` as soon as it passes) and the whole body at that plus room for the text

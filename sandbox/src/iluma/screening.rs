@@ -2,7 +2,8 @@
 //! stored screenings (get by id) and the watchlist records they found (get listing).
 //!
 //! Docs: the reference's "CFT + PEP Individual", "CFT + PEP Entity" and "Get by id" sections
-//! (`shared/vendor-docs/iluma-api-reference.txt`). Responses follow the examples: fields not
+//! (<https://docs.iluma.ai/#cft-pep-individual>, `#cft-pep-entity`, `#cft-pep-individual-get-by-id`,
+//! `#cft-pep-entity-get-by-id`, `#cft-pep-record-get-by-id`). Responses follow the examples: fields not
 //! supplied are `null` (`addresses` is `[]`), dates of birth are strings when fully known and
 //! `{y, m, d}` objects when partial, and entities echo their name as `name`.
 

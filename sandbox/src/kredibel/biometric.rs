@@ -1,7 +1,6 @@
 //! `POST /v1/identity/verification/biometric`: the three documented sandbox scenarios.
 //!
-//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification> (copy in
-//! `shared/vendor-docs/kredibel-biometric-verification.md`).
+//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification>.
 //!
 //! The "Face Match" tab says `1234567890123456` gives "face not match", but its example
 //! answers a match with similarity 1.0; the spec resolved this by the example, and so does
