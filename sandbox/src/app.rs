@@ -1,27 +1,30 @@
-//! The sandbox as an axum [`Router`]: Kredibel nested under `/kredibel`, Iluma under `/iluma`,
-//! one route per spec operation, and around each operation the layer that counts the request,
-//! applies faults and logs the outcome (method, route template, status, time; never a body,
-//! a query string or a path parameter, which may carry personal data or tokens).
+//! The sandbox as an axum [`Router`]: each vendor nested under its prefix (`/kredibel`,
+//! `/iluma`, and `/<x-vendor>` for a spec added with
+//! [`SandboxConfig::with_spec`](crate::SandboxConfig::with_spec)), one route per spec
+//! operation, and around each operation the layer that counts the request, applies faults and
+//! logs the outcome (method, route template, status, time; never a body, a query string or a
+//! path parameter, which may carry personal data or tokens).
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::handler::Handler;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::routing::{MethodFilter, MethodRouter};
 
 use crate::config::{RetryPolicy, SandboxConfig};
 use crate::faults::{FAULT_HEADER, FaultAction, Faults};
+use crate::generic;
 use crate::ids::Ids;
 use crate::iluma::{self, CallbackLog, CallbackProduct, IlumaState};
-use crate::kredibel::{self, KredibelState};
+use crate::kredibel::KredibelState;
 use crate::observe::{RequestLog, UNMATCHED};
 use crate::rate_limit::RateLimiter;
-use crate::spec::{Spec, Vendor};
+use crate::vendor::{self, Behaviour, Vendor};
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -49,17 +52,38 @@ pub struct DroppedConnection;
 pub struct SandboxApp {
     router: Router,
     state: AppState,
+    vendors: Arc<[String]>,
 }
 
 impl SandboxApp {
-    /// A sandbox configured with `config`.
+    /// A sandbox configured with `config`: Kredibel and Iluma, then every spec of
+    /// [`SandboxConfig::specs`], served generically.
+    ///
+    /// # Panics
+    ///
+    /// When two specs name the same vendor (`info.x-vendor`): both would be served under one
+    /// prefix.
     pub fn new(config: SandboxConfig) -> Self {
-        let operations = Spec::kredibel()
-            .operations()
+        let mut vendors = vendor::builtin();
+        for spec in config.specs {
+            let added = Vendor::generic(Arc::new(spec));
+            assert!(
+                vendors.iter().all(|v| v.name() != added.name()),
+                "two specs name the vendor `{}` (info.x-vendor); each vendor needs its own name",
+                added.name()
+            );
+            vendors.push(added);
+        }
+        let operations = vendors
             .iter()
-            .chain(Spec::iluma().operations())
+            .flat_map(|v| v.spec.operations())
             .map(|op| op.id.as_str())
-            .chain(iluma::SANDBOX_OPERATIONS.iter().copied());
+            .chain(vendors.iter().flat_map(|v| {
+                v.behaviour
+                    .sandbox_routes()
+                    .into_iter()
+                    .map(|(name, _, _)| name)
+            }));
         let ids = Ids::new(config.seed, config.clock);
         let iluma = IlumaState::new(&ids);
         let state = Arc::new(Shared {
@@ -71,30 +95,34 @@ impl SandboxApp {
             iluma,
             ids,
         });
-        let router = Router::new()
-            .nest(
-                Vendor::Kredibel.prefix(),
-                vendor_routes(
-                    &state,
-                    Vendor::Kredibel,
-                    kredibel::handler,
-                    Vec::new(),
-                    kredibel::not_found,
-                ),
-            )
-            .nest(
-                Vendor::Iluma.prefix(),
-                vendor_routes(
-                    &state,
-                    Vendor::Iluma,
-                    iluma::handler,
-                    iluma::sandbox_routes(),
-                    iluma::not_found,
-                ),
-            )
-            .fallback(root_not_found)
+        let served = served(&vendors);
+        let mut router = Router::new();
+        for vendor in &vendors {
+            router = router.nest(&vendor.prefix(), vendor_routes(&state, vendor));
+        }
+        let router = router
+            .fallback(move |State(app): State<AppState>| async move {
+                app.requests.record(UNMATCHED);
+                (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(serde_json::json!({
+                        "message": format!("Not found. The sandbox serves {served}.")
+                    })),
+                )
+                    .into_response()
+            })
             .with_state(state.clone());
-        Self { router, state }
+        let vendors = vendors.iter().map(|v| v.name().to_string()).collect();
+        Self {
+            router,
+            state,
+            vendors,
+        }
+    }
+
+    /// The vendors served, by name (`info.x-vendor`, also the path prefix), in order.
+    pub fn vendors(&self) -> impl Iterator<Item = &str> {
+        self.vendors.iter().map(String::as_str)
     }
 
     /// The router, to serve or to call with `tower::ServiceExt::oneshot`.
@@ -130,47 +158,65 @@ impl SandboxApp {
 }
 
 /// What identifies an operation to the layer around it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct OperationContext {
     pub(crate) app: AppState,
-    pub(crate) vendor: Vendor,
-    pub(crate) operation: &'static str,
+    pub(crate) vendor: Arc<str>,
+    pub(crate) behaviour: Arc<dyn Behaviour>,
+    pub(crate) operation: Arc<str>,
 }
 
-/// One route per operation of `vendor`'s spec, plus the vendor's sandbox-only routes. An
-/// operation without a handler is a bug that the crate's tests catch
-/// (`every_spec_operation_is_served`); it answers 501 meanwhile.
-fn vendor_routes<H, T>(
-    state: &AppState,
-    vendor: Vendor,
-    handler: fn(&str) -> Option<MethodRouter<AppState>>,
-    extra: Vec<(&'static str, &'static str, MethodRouter<AppState>)>,
-    not_found: H,
-) -> Router<AppState>
-where
-    H: Handler<T, AppState> + Clone,
-    T: 'static,
-{
-    let layered = |operation: &'static str, route: MethodRouter<AppState>| {
+/// "Kredibel under /kredibel and Iluma under /iluma", for the root's 404.
+fn served(vendors: &[Vendor]) -> String {
+    let each: Vec<String> = vendors
+        .iter()
+        .map(|v| {
+            let name = v.name();
+            let mut capitalised = name[..1].to_ascii_uppercase();
+            capitalised.push_str(&name[1..]);
+            format!("{capitalised} under {}", v.prefix())
+        })
+        .collect();
+    match each.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => each.concat(),
+    }
+}
+
+/// One route per operation of the vendor's spec (its behaviour's handler, else the generic
+/// one), plus the behaviour's sandbox-only routes.
+fn vendor_routes(state: &AppState, vendor: &Vendor) -> Router<AppState> {
+    let layered = |operation: &str, route: MethodRouter<AppState>| {
         let context = OperationContext {
             app: state.clone(),
-            vendor,
-            operation,
+            vendor: vendor.name().into(),
+            behaviour: vendor.behaviour.clone(),
+            operation: operation.into(),
         };
         route.layer(middleware::from_fn_with_state(context, around_operation))
     };
     let mut router = Router::new();
-    for operation in Spec::of(vendor).operations() {
-        let Ok(filter) = MethodFilter::try_from(operation.method.clone()) else {
+    for operation in vendor.spec.operations() {
+        let Some(filter) = Method::from_str(&operation.method)
+            .ok()
+            .and_then(|m| MethodFilter::try_from(m).ok())
+        else {
             continue;
         };
-        let route = handler(&operation.id)
-            .unwrap_or_else(|| on(filter, || async { StatusCode::NOT_IMPLEMENTED }));
-        router = router.route(&operation.path, layered(operation.id.as_str(), route));
+        let route = vendor
+            .behaviour
+            .handler(&operation.id)
+            .unwrap_or_else(|| generic::route(filter, vendor.spec.clone(), &operation.id));
+        router = router.route(&operation.path, layered(&operation.id, route));
     }
-    for (operation, path, route) in extra {
+    for (operation, path, route) in vendor.behaviour.sandbox_routes() {
         router = router.route(path, layered(operation, route));
     }
+    let behaviour = vendor.behaviour.clone();
+    let not_found = move |State(app): State<AppState>| async move {
+        app.requests.record(UNMATCHED);
+        behaviour.not_found()
+    };
     router
         .fallback(not_found.clone())
         .method_not_allowed_fallback(not_found)
@@ -185,8 +231,10 @@ pub(crate) async fn around_operation(
     let OperationContext {
         app,
         vendor,
+        behaviour,
         operation,
     } = context;
+    let operation = &*operation;
     app.requests.record(operation);
     let started = Instant::now();
     let header = request
@@ -194,20 +242,14 @@ pub(crate) async fn around_operation(
         .get(FAULT_HEADER)
         .map(|v| v.to_str().unwrap_or("\u{fffd}"));
     let response = match app.faults.plan(operation, header) {
-        Err(error) => match vendor {
-            Vendor::Kredibel => kredibel::errors::bad_sandbox_header(&error.to_string()),
-            Vendor::Iluma => iluma::errors::bad_sandbox_header(FAULT_HEADER, &error.to_string()),
-        },
+        Err(error) => behaviour.bad_fault_header(operation, &error.to_string()),
         Ok(injection) => {
             if !injection.latency.is_zero() {
                 tokio::time::sleep(injection.latency).await;
             }
             match injection.action {
                 None => next.run(request).await,
-                Some(FaultAction::Status(status)) => match vendor {
-                    Vendor::Kredibel => kredibel::errors::for_status(status),
-                    Vendor::Iluma => iluma::errors::for_status(status),
-                },
+                Some(FaultAction::Status(status)) => behaviour.fault(operation, status),
                 Some(FaultAction::Drop) => {
                     let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
                     response.extensions_mut().insert(DroppedConnection);
@@ -217,22 +259,11 @@ pub(crate) async fn around_operation(
         }
     };
     tracing::debug!(
-        vendor = ?vendor,
+        vendor = %vendor,
         operation,
         status = response.status().as_u16(),
         elapsed_us = started.elapsed().as_micros() as u64,
         "request"
     );
     response
-}
-
-async fn root_not_found(State(app): State<AppState>) -> Response {
-    app.requests.record(UNMATCHED);
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(serde_json::json!({
-            "message": "Not found. The sandbox serves Kredibel under /kredibel and Iluma under /iluma."
-        })),
-    )
-        .into_response()
 }

@@ -5,10 +5,20 @@
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use kyc_spec::image::ImageRule;
 
 /// Room for everything in a request besides its images: other fields, JSON or multipart
 /// framing. Generous, since text fields are short.
 pub(crate) const NON_IMAGE_ALLOWANCE: usize = 64 * 1024;
+
+/// The most an image field may hold when its spec gives no `x-max-bytes`: the body still needs
+/// a bound.
+pub(crate) const IMAGE_WITHOUT_MAX: usize = 10 * 1024 * 1024;
+
+/// The largest image `rule` lets through, in bytes.
+pub(crate) fn image_limit(rule: &ImageRule) -> usize {
+    rule.max_bytes.unwrap_or(IMAGE_WITHOUT_MAX)
+}
 
 /// Why a body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +69,6 @@ pub(crate) fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// The base64 length of `bytes` bytes (padded).
-pub(crate) fn base64_len(bytes: u64) -> usize {
-    usize::try_from(bytes.div_ceil(3) * 4).unwrap_or(usize::MAX)
+pub(crate) fn base64_len(bytes: usize) -> usize {
+    bytes.div_ceil(3).saturating_mul(4)
 }

@@ -1,9 +1,11 @@
 //! What a sandbox can be configured with at start: rate limit, standing faults, the callback
-//! retry policy, and the seed and clock that make ids and timestamps reproducible.
+//! retry policy, the seed and clock that make ids and timestamps reproducible, and specs of
+//! further vendors to serve beside Kredibel and Iluma.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use kyc_spec::Spec;
 
 use crate::faults::FaultRule;
 
@@ -23,6 +25,9 @@ pub struct SandboxConfig {
     pub seed: Option<u64>,
     /// Where timestamps (`created`, `updated`) come from.
     pub clock: Clock,
+    /// Specs of further vendors, each served under `/<info.x-vendor>` from the spec alone (see
+    /// [`SandboxConfig::with_spec`]).
+    pub specs: Vec<Spec>,
 }
 
 impl SandboxConfig {
@@ -47,6 +52,31 @@ impl SandboxConfig {
     /// Makes ids reproducible.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// Serves `spec` too, under `/<name>` where `name` is its `info.x-vendor`, with no
+    /// hand-written behaviour: each operation checks the request against the spec (the
+    /// credentials its security asks for, required query and header parameters, the body's
+    /// schema and image rules) and answers a documented example — the operation's error
+    /// example (401 for credentials, else 400, else its first 4XX) when the request breaks
+    /// the spec, else its first 2XX example. Faults, the rate limit and the request counters
+    /// apply as to any vendor.
+    ///
+    /// ```
+    /// let spec = kyc_spec::Spec::from_json(r#"{
+    ///     "openapi": "3.0.3",
+    ///     "info": {"title": "Acme", "version": "1", "x-vendor": "acme"},
+    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {
+    ///         "200": {"description": "up", "content": {"application/json": {"example": {"up": true}}}}
+    ///     }}}}
+    /// }"#)?;
+    /// let app = kyc_sandbox::SandboxApp::new(kyc_sandbox::SandboxConfig::default().with_spec(spec));
+    /// assert_eq!(app.vendors().collect::<Vec<_>>(), ["kredibel", "iluma", "acme"]);
+    /// # Ok::<(), kyc_spec::SpecShapeError>(())
+    /// ```
+    pub fn with_spec(mut self, spec: Spec) -> Self {
+        self.specs.push(spec);
         self
     }
 

@@ -10,19 +10,28 @@
 //!   `tower::ServiceExt::oneshot`), [`SandboxApp`] the same with its request counters;
 //! - as a server: `cargo run -p kyc-sandbox -- --listen 127.0.0.1:8080`.
 //!
-//! The contract is read from `openapi/*.yaml` ([`spec`]): routes, request validation, image
-//! limits, error codes, statuses and messages all come from the specs the clients are
-//! generated from. `sandbox/README.md` lists every scenario, trigger and choice.
+//! The contract is read from `openapi/*.yaml` through `kyc-spec`, the workspace's one reader of
+//! the specs ([`spec`]): routes, request validation, image limits, key prefixes, error codes,
+//! statuses and messages all come from the specs the clients are generated from.
+//! `sandbox/README.md` lists every scenario, trigger and choice.
+//!
+//! A vendor is a spec plus its behaviour. Kredibel and Iluma have hand-written behaviour (their
+//! documented scenarios); any other spec, added with [`SandboxConfig::with_spec`], is served
+//! from the spec alone: the request is checked against it and answered with its documented
+//! examples.
 //!
 //! Architecture: [`app`](SandboxApp) builds the router and the layer around each operation
-//! (count, faults, log); `kredibel` and `iluma` hold each vendor's auth, validation and
-//! scenarios; [`images`] reads image headers; [`faults`], [`config`] and [`observe`] are the
-//! test-facing controls.
+//! (count, faults, log); `vendor` pairs each spec with its behaviour; `kredibel` and `iluma`
+//! hold each vendor's auth, validation and scenarios, `generic` the spec-only behaviour;
+//! [`images`] adds the sandbox's trigger comment to `kyc_spec::image`; [`faults`], [`config`]
+//! and [`observe`] are the test-facing controls.
 
 mod app;
+mod auth;
 mod body;
 pub mod config;
 pub mod faults;
+mod generic;
 mod ids;
 pub mod iluma;
 pub mod images;
@@ -34,6 +43,7 @@ mod server;
 pub mod spec;
 pub mod telemetry;
 mod validation;
+mod vendor;
 
 pub use app::{DroppedConnection, SandboxApp};
 pub use axum::Router;

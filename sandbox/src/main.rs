@@ -4,8 +4,8 @@
 //! kyc-sandbox [--listen ADDR] [--rate-limit N/WINDOW] [--fault SPEC]... [--seed N]
 //! ```
 //!
-//! Prints the two base URLs (first lines of stdout, so scripts can read the port), serves
-//! until Ctrl-C or SIGTERM, then shuts down gracefully.
+//! Prints each vendor's base URL (first lines of stdout, `kredibel: http://…`, so scripts can
+//! read the port), serves until Ctrl-C or SIGTERM, then shuts down gracefully.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -141,9 +141,10 @@ async fn main() -> ExitCode {
         }
     };
     let app = kyc_sandbox::SandboxApp::new(options.config);
-    // Scripts read these two lines to find the port.
-    println!("kredibel: http://{addr}/kredibel");
-    println!("iluma: http://{addr}/iluma");
+    // Scripts read these lines to find the port.
+    for vendor in app.vendors() {
+        println!("{vendor}: http://{addr}/{vendor}");
+    }
     tracing::info!(%addr, "kyc-sandbox listening; Ctrl-C or SIGTERM to stop");
     match kyc_sandbox::serve(listener, app.router(), shutdown_signal()).await {
         Ok(()) => {

@@ -20,16 +20,17 @@ pub struct RequestLog {
 #[derive(Debug)]
 struct Counters {
     total: AtomicU64,
-    // Built once with every operation, so counting never takes a lock.
-    per_operation: HashMap<&'static str, AtomicU64>,
+    // Built once with every operation, so counting never takes a lock. Two vendors with an
+    // operation of the same id share its counter.
+    per_operation: HashMap<String, AtomicU64>,
 }
 
 impl RequestLog {
-    pub(crate) fn new(operations: impl IntoIterator<Item = &'static str>) -> Self {
+    pub(crate) fn new<'a>(operations: impl IntoIterator<Item = &'a str>) -> Self {
         let per_operation = operations
             .into_iter()
             .chain([UNMATCHED])
-            .map(|op| (op, AtomicU64::new(0)))
+            .map(|op| (op.to_string(), AtomicU64::new(0)))
             .collect();
         Self {
             inner: Arc::new(Counters {
@@ -51,7 +52,7 @@ impl RequestLog {
         }
     }
 
-    /// Requests received in all, for both vendors.
+    /// Requests received in all, for every vendor.
     pub fn total(&self) -> u64 {
         self.inner.total.load(Ordering::Relaxed)
     }
@@ -70,7 +71,7 @@ impl RequestLog {
         self.inner
             .per_operation
             .iter()
-            .map(|(op, c)| (op.to_string(), c.load(Ordering::Relaxed)))
+            .map(|(op, c)| (op.clone(), c.load(Ordering::Relaxed)))
             .filter(|(_, n)| *n > 0)
             .collect()
     }

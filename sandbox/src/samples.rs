@@ -11,8 +11,12 @@
 //! ```
 
 use base64::Engine as _;
+use kyc_spec::image::ImageFormat;
 
-use crate::images::{ImageFormat, PNG_SIGNATURE, TRIGGER_PREFIX};
+use crate::images::TRIGGER_PREFIX;
+
+/// The 8-byte PNG file signature.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// A synthetic image: format, pixel size and an optional trigger comment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,7 +25,6 @@ use crate::app::{DroppedConnection, SandboxApp};
 use crate::config::SandboxConfig;
 use crate::iluma::CallbackLog;
 use crate::observe::RequestLog;
-use crate::spec::Vendor;
 
 /// How long shutdown waits for in-flight requests.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -90,15 +89,25 @@ impl Sandbox {
         format!("http://{}", self.local_addr)
     }
 
+    /// The base URL of the vendor called `name` (its spec's `info.x-vendor`),
+    /// `http://127.0.0.1:PORT/<name>`, for `Environment::Custom`; `None` when the sandbox does
+    /// not serve it.
+    pub fn url(&self, name: &str) -> Option<String> {
+        self.app
+            .vendors()
+            .any(|vendor| vendor == name)
+            .then(|| format!("{}/{name}", self.base_url()))
+    }
+
     /// The Kredibel base URL, `http://127.0.0.1:PORT/kredibel`, for
     /// `Environment::Custom`.
     pub fn kredibel_url(&self) -> String {
-        format!("{}{}", self.base_url(), Vendor::Kredibel.prefix())
+        self.url("kredibel").unwrap_or_else(|| self.base_url())
     }
 
     /// The Iluma base URL, `http://127.0.0.1:PORT/iluma`, for `Environment::Custom`.
     pub fn iluma_url(&self) -> String {
-        format!("{}{}", self.base_url(), Vendor::Iluma.prefix())
+        self.url("iluma").unwrap_or_else(|| self.base_url())
     }
 
     /// The request counters.

@@ -6,10 +6,16 @@
 //! Each problem names the field (a dotted path for nested ones) and says what is wrong in
 //! words a developer can act on. Messages never repeat the value: request values are personal
 //! data (NIKs, names) and the same texts end up in logs.
+//!
+//! [`validate`] is the one entry point every handler calls (Kredibel, Iluma, the generic
+//! behaviour): the seam where this walker gives way to the workspace's shared validator
+//! (`kyc_spec::validate`), mapping its violations to [`Issue`]s.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+
+use kyc_spec::Spec;
 use serde_json::{Map, Value};
-
-use crate::spec::Spec;
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +32,11 @@ pub(crate) const MISSING: &str = "Missing required parameter.";
 pub(crate) const UNKNOWN: &str = "Unknown field.";
 
 /// Validates `value` against `schema` (resolved in `spec`); an empty list means valid.
+///
+/// The seam: every handler validates through this one function, so switching the sandbox to
+/// the shared `kyc_spec::validate` is this body calling it and turning each violation into an
+/// [`Issue`] (field path, message); [`MISSING`] and [`UNKNOWN`] are the vendor wording to keep
+/// for a missing and an unknown field.
 ///
 /// `byte` and `binary` formats are not checked here: images get their own, richer checks
 /// (base64, size, format, pixels) with the vendors' dedicated error types.
@@ -76,7 +87,7 @@ fn check(spec: &Spec, schema: &Value, value: &Value, path: &str, issues: &mut Ve
         return;
     }
     match value {
-        Value::String(text) => check_string(spec, schema, text, &mut issue),
+        Value::String(text) => check_string(schema, text, &mut issue),
         Value::Number(_) => check_number(schema, value, &mut issue),
         Value::Array(items) => {
             if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
@@ -103,7 +114,7 @@ fn check(spec: &Spec, schema: &Value, value: &Value, path: &str, issues: &mut Ve
     }
 }
 
-fn check_string(spec: &Spec, schema: &Value, text: &str, issue: &mut impl FnMut(String)) {
+fn check_string(schema: &Value, text: &str, issue: &mut impl FnMut(String)) {
     // Counted only when a length is constrained: image fields are long and have none.
     let chars = || text.chars().count() as u64;
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
@@ -119,8 +130,7 @@ fn check_string(spec: &Spec, schema: &Value, text: &str, issue: &mut impl FnMut(
         return;
     }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
-        && let Some(regex) = spec.pattern(pattern)
-        && regex.find(text).is_none()
+        && !matches_pattern(pattern, text)
     {
         issue(format!("Does not match the pattern {pattern}."));
         return;
@@ -187,6 +197,28 @@ fn check_object(
     }
 }
 
+/// Whether `text` matches an ECMA-262 `pattern` (OpenAPI's dialect), compiling each pattern
+/// once for the life of the process. Read-locked on the hot path: after the first request
+/// every pattern is compiled. A pattern that does not compile checks nothing: `kyc-codegen`
+/// refuses such a spec for the clients, and the sandbox should not block on it either.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    static COMPILED: LazyLock<RwLock<HashMap<String, Option<regress::Regex>>>> =
+        LazyLock::new(RwLock::default);
+    let found = |compiled: &HashMap<String, Option<regress::Regex>>| {
+        compiled
+            .get(pattern)
+            .map(|regex| regex.as_ref().is_none_or(|r| r.find(text).is_some()))
+    };
+    if let Some(matched) = found(&COMPILED.read().unwrap_or_else(|e| e.into_inner())) {
+        return matched;
+    }
+    let mut compiled = COMPILED.write().unwrap_or_else(|e| e.into_inner());
+    compiled
+        .entry(pattern.to_string())
+        .or_insert_with(|| regress::Regex::new(pattern).ok());
+    found(&compiled).unwrap_or(true)
+}
+
 /// An integer, also when written `90.0`.
 pub(crate) fn as_integer(value: &Value) -> Option<i64> {
     value.as_i64().or_else(|| {
@@ -236,7 +268,7 @@ mod tests {
     use super::*;
 
     fn issues(schema: &str, value: Value) -> Vec<(String, String)> {
-        let spec = Spec::iluma();
+        let spec = crate::spec::iluma();
         validate(spec, spec.schema(schema).unwrap(), &value)
             .into_iter()
             .map(|i| (i.field, i.message))

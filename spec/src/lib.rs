@@ -10,6 +10,7 @@
 //! feature, for build scripts and tools.
 
 mod error;
+mod examples;
 pub mod extensions;
 pub mod image;
 #[cfg(feature = "load")]

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::spec::Spec;
+use crate::spec::{self, error_message};
 use crate::validation::Issue;
 
 /// The code of a request that does not match the spec.
@@ -40,22 +40,17 @@ struct FieldError<'a> {
 
 /// The HTTP status the spec gives `code` (`IlumaErrorCode.x-status`).
 pub(crate) fn status_of(code: &str) -> Option<StatusCode> {
-    let status = Spec::iluma()
-        .schema("IlumaErrorCode")?
-        .get("x-status")?
-        .get(code)?
-        .as_u64()?;
-    StatusCode::from_u16(u16::try_from(status).ok()?).ok()
+    StatusCode::from_u16(spec::iluma().status_of("IlumaErrorCode", code)?).ok()
 }
 
 /// Every documented error code (`IlumaErrorCode`).
-pub(crate) fn codes() -> Vec<String> {
-    Spec::iluma().enum_values("IlumaErrorCode")
+pub(crate) fn codes() -> Vec<&'static str> {
+    spec::iluma().enum_values("IlumaErrorCode")
 }
 
 fn respond(code: &str, message: Option<&str>, errors: &[FieldError<'_>]) -> Response {
     let status = status_of(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let documented = Spec::iluma().error_message(&code.to_ascii_lowercase());
+    let documented = error_message(spec::iluma(), &code.to_ascii_lowercase());
     let message = message.or(documented).unwrap_or("Error");
     let mut response = (
         status,
@@ -128,7 +123,7 @@ pub(crate) fn for_status(status: u16) -> Response {
         .into_iter()
         .find(|code| status_of(code) == Some(status));
     let mut response = match exact {
-        Some(code) => error(&code),
+        Some(code) => error(code),
         None if status.is_server_error() => error("SERVER_ERROR"),
         None => error(API_VALIDATION_ERROR),
     };

@@ -1,7 +1,7 @@
 //! `POST /v0/identity/id_card_verifications`: KTP verification over `multipart/form-data`.
 //!
 //! Docs: the reference's "KTP Biometrics Verification" section
-//! (`shared/vendor-docs/iluma-api-reference.txt`).
+//! (<https://docs.iluma.ai/#ktp-biometrics-verification>).
 //!
 //! The form is read as a stream, with the selfie capped at the spec's `x-max-bytes` (413
 //! `FILE_TOO_LARGE` as soon as it passes) and the whole body at that plus room for the text
@@ -21,6 +21,7 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyDataStream, LengthLimitError, Limited};
+use kyc_spec::image::{self, ImageRule, ImageRuleViolation};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -29,8 +30,8 @@ use super::matching::{self, NameKind};
 use super::{Refusal, SimulatedState, accept, errors};
 use crate::app::AppState;
 use crate::body::{self, NON_IMAGE_ALLOWANCE};
-use crate::images::{self, ImageFormat};
-use crate::spec::{ImageRule, Spec};
+use crate::images;
+use crate::spec;
 use crate::validation::{self, Issue};
 
 /// The NIK whose verification fails with `TEMPORARY_NETWORK_ERROR` (a sandbox trigger; the
@@ -154,15 +155,14 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         Ok(state) => state,
         Err(response) => return *response,
     };
-    let spec = Spec::iluma();
-    let Some(rule) = spec
-        .image_rules("IdCardVerificationRequest")
-        .into_iter()
-        .next()
-    else {
+    let spec = spec::iluma();
+    let Some(schema) = spec.schema("IdCardVerificationRequest") else {
         return errors::error("SERVER_ERROR");
     };
-    let form = match read_form(request, &rule).await {
+    let Some((field, rule)) = spec.image_fields(schema).into_iter().next() else {
+        return errors::error("SERVER_ERROR");
+    };
+    let form = match read_form(request, field, &rule).await {
         Ok(form) => form,
         Err(response) => return response,
     };
@@ -170,18 +170,16 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
     let mut as_json = form.fields.clone();
     if form.selfie.is_some() {
         // The schema's `selfie` is `format: binary`; its bytes are checked below.
-        as_json.insert(rule.field.clone(), Value::String(String::new()));
+        as_json.insert(field.to_string(), Value::String(String::new()));
     }
-    if let Some(schema) = spec.schema("IdCardVerificationRequest") {
-        issues.extend(validation::validate(spec, schema, &Value::Object(as_json)));
-    }
+    issues.extend(validation::validate(spec, schema, &Value::Object(as_json)));
     if !issues.is_empty() {
         return errors::validation(&issues);
     }
     let Some((selfie, declared_type)) = form.selfie else {
-        return errors::invalid_field(&rule.field, validation::MISSING);
+        return errors::invalid_field(field, validation::MISSING);
     };
-    if let Err(response) = check_selfie(&rule, &selfie, declared_type.as_deref()) {
+    if let Err(response) = check_selfie(field, &rule, &selfie, declared_type.as_deref()) {
         return *response;
     }
 
@@ -290,7 +288,7 @@ fn compare(record: &DukcapilRecord, submitted: &Submitted) -> Comparison {
 }
 
 /// Streams the multipart form, bounded.
-async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response> {
+async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<Form, Response> {
     let (parts, request_body) = request.into_parts();
     let not_multipart = || {
         errors::error_with(
@@ -312,7 +310,7 @@ async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response>
             "The multipart/form-data content type has no boundary.",
         ));
     };
-    let max_selfie = usize::try_from(rule.max_bytes).unwrap_or(usize::MAX);
+    let max_selfie = body::image_limit(rule);
     let limit = max_selfie + NON_IMAGE_ALLOWANCE;
     let too_large = || errors::error(errors::FILE_TOO_LARGE);
     if body::declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
@@ -329,7 +327,7 @@ async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response>
             errors::invalid_field("body", "The multipart body is malformed or truncated.")
         }
     };
-    let properties: Vec<String> = Spec::iluma()
+    let properties: Vec<String> = spec::iluma()
         .schema("IdCardVerificationRequest")
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
@@ -338,7 +336,7 @@ async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response>
     let mut form = Form::default();
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_string();
-        let is_selfie = name == rule.field;
+        let is_selfie = name == selfie;
         let cap = if is_selfie {
             max_selfie
         } else {
@@ -392,33 +390,46 @@ async fn read_form(request: Request, rule: &ImageRule) -> Result<Form, Response>
 }
 
 /// Type (415), size (413) and pixel (400) checks of the selfie, from the spec's extensions.
-fn check_selfie(rule: &ImageRule, selfie: &[u8], declared: Option<&str>) -> Result<(), Refusal> {
-    let info = images::inspect(selfie).filter(|info| rule.formats.contains(&info.format));
+fn check_selfie(
+    field: &str,
+    rule: &ImageRule,
+    selfie: &[u8],
+    declared: Option<&str>,
+) -> Result<(), Refusal> {
+    let info = images::facts(image::inspect(selfie), selfie.len());
     let declared_agrees = match declared.map(|d| d.split(';').next().unwrap_or("").trim()) {
         None | Some("" | "application/octet-stream") => true,
-        Some(mime) => ImageFormat::from_mime_type(mime) == info.as_ref().map(|i| i.format),
+        Some(mime) => images::format_of_mime_type(mime) == info.map(|i| i.format),
     };
     let Some(info) = info.filter(|_| declared_agrees) else {
         return Err(Box::new(errors::error(errors::UNSUPPORTED_CONTENT_TYPE)));
     };
-    if rule
-        .min_bytes
-        .is_some_and(|min| (selfie.len() as u64) < min)
-    {
-        return Err(Box::new(errors::error(errors::FILE_TOO_SMALL)));
-    }
-    if let Some((min_width, min_height)) = rule.min_pixels {
-        let big_enough = info
-            .dimensions
-            .is_some_and(|(w, h)| w >= min_width && h >= min_height);
-        if !big_enough {
-            return Err(Box::new(errors::invalid_field(
-                &rule.field,
-                &format!("Must be at least {min_width}x{min_height} pixels."),
-            )));
+    let Err(violation) = rule.check(&info) else {
+        return Ok(());
+    };
+    let response = match violation {
+        ImageRuleViolation::Format { .. } => errors::error(errors::UNSUPPORTED_CONTENT_TYPE),
+        ImageRuleViolation::TooSmall { .. } => errors::error(errors::FILE_TOO_SMALL),
+        ImageRuleViolation::TooLarge { .. } => errors::error(errors::FILE_TOO_LARGE),
+        ImageRuleViolation::TooFewPixels {
+            min_width,
+            min_height,
+            ..
         }
-    }
-    Ok(())
+        | ImageRuleViolation::UnknownPixels {
+            min_width,
+            min_height,
+            ..
+        } => errors::invalid_field(
+            field,
+            &format!(
+                "Must be at least {} pixels.",
+                images::minimum_pixels(min_width, min_height)
+            ),
+        ),
+        other => errors::invalid_field(field, &format!("The image {other}.")),
+    };
+    Err(Box::new(response))
 }
 
 #[cfg(test)]

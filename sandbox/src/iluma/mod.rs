@@ -2,8 +2,9 @@
 //! screening, KTP verification, and the sandbox-only callback URL registration.
 //!
 //! Each authenticated operation runs the same front half (`accept`): HTTP Basic with the key
-//! as the username (only `iluma_development_` keys: anything else is 401 `INVALID_API_KEY`),
-//! the per-key rate limit, then the `x-magic-reply` header.
+//! as the username (only keys with the spec's sandbox prefix, `x-key-prefixes.sandbox`
+//! (`iluma_development_`): anything else is 401 `INVALID_API_KEY`), the per-key rate limit,
+//! then the `x-magic-reply` header.
 //!
 //! `x-magic-reply` takes the values of the spec's `MagicReply` enum:
 //! - a state (`COMPLETED`, `COMPLETED_FOUND`, `COMPLETED_NOT_FOUND`, `FAILED`) makes the
@@ -26,35 +27,37 @@ mod watchlist;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::Request;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{MethodRouter, delete, get, post};
-use base64::Engine as _;
+use kyc_spec::{Environment, ParameterLocation};
 use serde_json::Value;
 
 use crate::app::AppState;
 use crate::body::{self, BodyError};
 use crate::ids::Ids;
-use crate::observe::UNMATCHED;
 use crate::rate_limit::retry_after_seconds;
-use crate::spec::Spec;
+use crate::spec;
 use crate::validation::{self, Issue};
+use crate::vendor::{Behaviour, SandboxRoute};
 
 pub(crate) use callbacks::Callbacks;
 pub use callbacks::{
     CALLBACK_TOKEN_HEADER, CallbackDelivery, CallbackLog, CallbackProduct, CallbackUrlError,
 };
 
-/// The prefix of the keys the sandbox accepts.
-pub const DEVELOPMENT_KEY_PREFIX: &str = "iluma_development_";
+/// The prefix of the keys the sandbox accepts: the spec's sandbox key prefix
+/// (`x-key-prefixes.sandbox`, `iluma_development_`).
+pub fn development_key_prefix() -> &'static str {
+    spec::iluma()
+        .vendor()
+        .key_prefix(Environment::Sandbox)
+        .unwrap_or_default()
+}
 
 /// The header that asks for a simulated response.
 pub const MAGIC_REPLY_HEADER: &str = "x-magic-reply";
-
-/// The sandbox-only operations, by the name the request counters use.
-pub(crate) const SANDBOX_OPERATIONS: &[&str] =
-    &["sandbox_set_callback_url", "sandbox_remove_callback_url"];
 
 /// Iluma's state.
 #[derive(Debug)]
@@ -80,42 +83,52 @@ impl IlumaState {
     }
 }
 
-/// The handler of a spec operation.
-pub(crate) fn handler(operation_id: &str) -> Option<MethodRouter<AppState>> {
-    match operation_id {
-        "get_health" => Some(get(platform::health)),
-        "get_callback_authentication_token" => Some(get(platform::callback_token)),
-        "get_api_keys" => Some(get(platform::api_keys)),
-        "screen_individual" => Some(post(screening::screen_individual)),
-        "get_individual_screening" => Some(get(screening::get_individual)),
-        "screen_entity" => Some(post(screening::screen_entity)),
-        "get_entity_screening" => Some(get(screening::get_entity)),
-        "get_cft_pep_listing" => Some(get(screening::get_listing)),
-        "verify_id_card" => Some(post(id_card::verify)),
-        _ => None,
+/// Iluma's behaviour: its documented scenarios, state, callbacks and error bodies.
+#[derive(Debug)]
+pub(crate) struct Iluma;
+
+impl Behaviour for Iluma {
+    fn handler(&self, operation_id: &str) -> Option<MethodRouter<AppState>> {
+        match operation_id {
+            "get_health" => Some(get(platform::health)),
+            "get_callback_authentication_token" => Some(get(platform::callback_token)),
+            "get_api_keys" => Some(get(platform::api_keys)),
+            "screen_individual" => Some(post(screening::screen_individual)),
+            "get_individual_screening" => Some(get(screening::get_individual)),
+            "screen_entity" => Some(post(screening::screen_entity)),
+            "get_entity_screening" => Some(get(screening::get_entity)),
+            "get_cft_pep_listing" => Some(get(screening::get_listing)),
+            "verify_id_card" => Some(post(id_card::verify)),
+            _ => None,
+        }
     }
-}
 
-/// The sandbox-only routes: operation name, path, handler.
-pub(crate) fn sandbox_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
-    vec![
-        (
-            SANDBOX_OPERATIONS[0],
-            "/_sandbox/callback_urls/{product}",
-            post(callbacks::set_url),
-        ),
-        (
-            SANDBOX_OPERATIONS[1],
-            "/_sandbox/callback_urls/{product}",
-            delete(callbacks::remove_url),
-        ),
-    ]
-}
+    fn sandbox_routes(&self) -> Vec<SandboxRoute> {
+        vec![
+            (
+                "sandbox_set_callback_url",
+                "/_sandbox/callback_urls/{product}",
+                post(callbacks::set_url),
+            ),
+            (
+                "sandbox_remove_callback_url",
+                "/_sandbox/callback_urls/{product}",
+                delete(callbacks::remove_url),
+            ),
+        ]
+    }
 
-/// No such Iluma route.
-pub(crate) async fn not_found(State(app): State<AppState>) -> Response {
-    app.requests.record(UNMATCHED);
-    errors::not_found()
+    fn not_found(&self) -> Response {
+        errors::not_found()
+    }
+
+    fn fault(&self, _operation_id: &str, status: u16) -> Response {
+        errors::for_status(status)
+    }
+
+    fn bad_fault_header(&self, _operation_id: &str, reason: &str) -> Response {
+        errors::bad_sandbox_header(crate::faults::FAULT_HEADER, reason)
+    }
 }
 
 /// A state `x-magic-reply` can ask for.
@@ -163,21 +176,12 @@ pub(crate) fn accept(
     magic_reply(headers, operation_id, states)
 }
 
-/// The `iluma_development_` key of `Authorization: Basic base64(key:)`.
+/// The development key of `Authorization: Basic base64(key:)`: one with the spec's sandbox
+/// prefix and something after it.
 fn development_key(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let credentials = String::from_utf8(decoded).ok()?;
-    // The password is documented as empty; a key never contains `:`.
-    let key = credentials.split(':').next()?;
-    (key.len() > DEVELOPMENT_KEY_PREFIX.len() && key.starts_with(DEVELOPMENT_KEY_PREFIX))
-        .then(|| key.to_string())
+    let prefix = development_key_prefix();
+    crate::auth::basic_username(headers)
+        .filter(|key| key.len() > prefix.len() && key.starts_with(prefix))
 }
 
 fn magic_reply(
@@ -185,13 +189,13 @@ fn magic_reply(
     operation_id: &str,
     states: &[SimulatedState],
 ) -> Result<Option<SimulatedState>, Refusal> {
-    let Some(operation) = Spec::iluma().operation(operation_id) else {
+    let Some(operation) = spec::iluma().operation(operation_id) else {
         return Ok(None);
     };
     let Some(value) = headers.get(MAGIC_REPLY_HEADER) else {
         return Ok(None);
     };
-    if !operation.takes_magic_reply {
+    if !operation.has_parameter(MAGIC_REPLY_HEADER, ParameterLocation::Header) {
         return Ok(None);
     }
     let value = value.to_str().unwrap_or_default().trim();
@@ -202,8 +206,8 @@ fn magic_reply(
             Ok(None)
         }
     };
-    let accepted = Spec::iluma().enum_values("MagicReply");
-    if !accepted.iter().any(|v| v == value) {
+    let accepted = spec::iluma().enum_values("MagicReply");
+    if !accepted.contains(&value) {
         return not_applicable(format!("Must be one of: {}.", accepted.join(", ")));
     }
     if let Some(status) = errors::status_of(value) {
@@ -241,7 +245,7 @@ pub(crate) async fn json_body(request: Request, schema_name: &str) -> Result<Val
         })?;
     let value: Value =
         serde_json::from_slice(&bytes).map_err(|_| invalid_body("The body is not valid JSON."))?;
-    let spec = Spec::iluma();
+    let spec = spec::iluma();
     let Some(schema) = spec.schema(schema_name) else {
         return Err(invalid_body("Unknown operation."));
     };
@@ -254,7 +258,8 @@ pub(crate) async fn json_body(request: Request, schema_name: &str) -> Result<Val
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
+    use base64::Engine as _;
 
     use super::*;
 

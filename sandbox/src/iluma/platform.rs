@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::{DEVELOPMENT_KEY_PREFIX, accept, errors};
+use super::{accept, development_key_prefix, errors};
 use crate::app::AppState;
 use crate::ids::splitmix64;
 
@@ -116,7 +116,7 @@ fn development_key_of(business_id: &str) -> String {
             char::from(ALPHABET[(n % ALPHABET.len() as u64) as usize])
         })
         .collect();
-    format!("{DEVELOPMENT_KEY_PREFIX}{suffix}")
+    format!("{}{suffix}", development_key_prefix())
 }
 
 #[cfg(test)]
@@ -129,7 +129,7 @@ mod tests {
         let key = development_key_of("acme");
         assert_eq!(key, development_key_of("acme"));
         assert_ne!(key, development_key_of("acme2"));
-        assert!(key.starts_with(DEVELOPMENT_KEY_PREFIX));
+        assert!(key.starts_with("iluma_development_"));
         assert_eq!(key.len(), DOCUMENTED_BUSINESS.1.len());
     }
 }

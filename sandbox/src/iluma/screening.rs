@@ -2,7 +2,8 @@
 //! stored screenings (get by id) and the watchlist records they found (get listing).
 //!
 //! Docs: the reference's "CFT + PEP Individual", "CFT + PEP Entity" and "Get by id" sections
-//! (`shared/vendor-docs/iluma-api-reference.txt`). Responses follow the examples: fields not
+//! (<https://docs.iluma.ai/#cft-pep-individual>, `#cft-pep-entity`, `#cft-pep-individual-get-by-id`,
+//! `#cft-pep-entity-get-by-id`, `#cft-pep-record-get-by-id`). Responses follow the examples: fields not
 //! supplied are `null` (`addresses` is `[]`), dates of birth are strings when fully known and
 //! `{y, m, d}` objects when partial, and entities echo their name as `name`.
 
@@ -20,7 +21,7 @@ use super::callbacks::CallbackProduct;
 use super::watchlist::{self, Profile, ProfileKind, Scope, WatchlistDate};
 use super::{SimulatedState, accept, errors, json_body};
 use crate::app::AppState;
-use crate::spec::Spec;
+use crate::spec;
 use crate::validation::as_integer;
 
 /// Screenings kept before the oldest are forgotten.
@@ -31,7 +32,7 @@ const STATES: &[SimulatedState] = &[SimulatedState::Completed, SimulatedState::F
 
 /// The threshold when the request gives none (the spec's `ScoreThreshold.default`).
 fn default_threshold() -> u8 {
-    Spec::iluma()
+    spec::iluma()
         .schema("ScoreThreshold")
         .and_then(|s| s.get("default"))
         .and_then(Value::as_u64)

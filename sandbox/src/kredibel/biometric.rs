@@ -1,7 +1,6 @@
 //! `POST /v1/identity/verification/biometric`: the three documented sandbox scenarios.
 //!
-//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification> (copy in
-//! `shared/vendor-docs/kredibel-biometric-verification.md`).
+//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification>.
 //!
 //! The "Face Match" tab says `1234567890123456` gives "face not match", but its example
 //! answers a match with similarity 1.0; the spec resolved this by the example, and so does
@@ -15,7 +14,7 @@ use serde::Serialize;
 
 use super::{accept, text};
 use crate::app::AppState;
-use crate::spec::Spec;
+use crate::spec;
 
 /// The documented NIKs that exist in the sandbox's Dukcapil, with the face similarity of any
 /// selfie against them.
@@ -69,8 +68,9 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         .iter()
         .find(|(known, _)| *known == nik)
         .map(|(_, similarity)| *similarity);
-    let threshold = Spec::kredibel()
+    let threshold = spec::kredibel()
         .property_extension("FaceMatch", "face", "x-threshold")
+        .and_then(|value| value.as_f64())
         .unwrap_or(DEFAULT_FACE_THRESHOLD);
     let data = BiometricVerification {
         id: app.ids.uuid().to_string(),

@@ -1,8 +1,7 @@
 //! `POST /v1/certificate/issuance`: the documented sandbox scenarios, and the "unique per
 //! NIK" rule for email addresses and phone numbers.
 //!
-//! Docs: <https://docs.kredibel.io/certificate-issuance> (copy in
-//! `shared/vendor-docs/kredibel-certificate-issuance.md`).
+//! Docs: <https://docs.kredibel.io/certificate-issuance>.
 //!
 //! How the two rules meet: the documented scenario NIKs are fixtures. They answer exactly
 //! their documented outcome, whatever email and phone they carry, and they neither claim an

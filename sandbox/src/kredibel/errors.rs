@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::spec::Spec;
+use crate::spec::{self, error_message};
 use crate::validation::Issue;
 
 /// The documented 4XX error types (`ErrorType` in the spec) and the status the sandbox sends
@@ -85,8 +85,7 @@ fn message_only(status: StatusCode, message: &str) -> Response {
 
 /// A typed error, with a fresh `errorId`.
 pub(crate) fn typed(error_type: ErrorType, error_id: String) -> Response {
-    let message = Spec::kredibel()
-        .error_message(error_type.name())
+    let message = error_message(spec::kredibel(), error_type.name())
         .unwrap_or("Request could not be processed.")
         .to_string();
     (
@@ -111,8 +110,7 @@ pub(crate) fn validation(issues: &[Issue]) -> Response {
             .or_default()
             .push(issue.message.as_str());
     }
-    let message = Spec::kredibel()
-        .error_message("validation_failed")
+    let message = error_message(spec::kredibel(), "validation_failed")
         .unwrap_or("Input payload validation failed.")
         .to_string();
     (
@@ -127,9 +125,7 @@ pub(crate) fn validation(issues: &[Issue]) -> Response {
 
 /// 401 for a missing or empty bearer key.
 pub(crate) fn unauthenticated() -> Response {
-    let message = Spec::kredibel()
-        .error_message("unauthenticated")
-        .unwrap_or("Unauthenticated.");
+    let message = error_message(spec::kredibel(), "unauthenticated").unwrap_or("Unauthenticated.");
     let mut response = message_only(StatusCode::UNAUTHORIZED, message);
     response
         .headers_mut()
@@ -181,8 +177,7 @@ pub(crate) fn for_status(status: u16) -> Response {
         return rate_limited(1);
     }
     let message = match status.as_u16() {
-        500 => Spec::kredibel()
-            .error_message("server_error")
+        500 => error_message(spec::kredibel(), "server_error")
             .unwrap_or("Internal server error.")
             .to_string(),
         _ => format!("{}.", status.canonical_reason().unwrap_or("Error")),

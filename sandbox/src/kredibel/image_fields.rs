@@ -1,29 +1,22 @@
 //! The base64 image fields of Kredibel requests (`faceImage`, `identityImage`), checked with
-//! the limits the spec's extensions give: base64 that does not decode is
-//! `invalid_base64_encoding`, over `x-max-bytes` is `image_too_large`, and a format outside
-//! `x-image-formats`, a size under `x-min-bytes` or dimensions under `x-min-pixels` are
-//! validation errors on the field.
+//! the rules the spec's extensions give (`kyc_spec::image::ImageRule`), each with whatever
+//! limits it has: text that is not standard base64 is `invalid_base64_encoding`, over
+//! `x-max-bytes` is `image_too_large`, and a format outside `x-image-formats`, a size under
+//! `x-min-bytes` or a pixel size under `x-min-pixels` are validation errors on the field, in
+//! the sandbox's words.
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use kyc_spec::image::{self, ImageError, ImageFormat, ImageRule, ImageRuleViolation};
 use serde_json::{Map, Value};
 
 use super::errors::ErrorType;
-use crate::images::{self, ImageInfo};
-use crate::spec::ImageRule;
+use crate::images;
 use crate::validation::Issue;
-
-/// Standard alphabet; padding optional, since encoders differ and the docs do not say.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// An image that passed every check.
 #[derive(Debug)]
 pub(crate) struct CheckedImage {
-    /// What its header says (format, dimensions, trigger).
-    pub(crate) info: ImageInfo,
+    /// The outcome its `kyc-sandbox:<outcome>` comment asks for, if any.
+    pub(crate) trigger: Option<String>,
 }
 
 /// Why the images of a request were refused.
@@ -38,53 +31,46 @@ pub(crate) enum ImageRejection {
 /// Checks every image field of `body` that `rules` name. Decoding problems win over
 /// validation problems, as they stop the vendor before it looks at the picture.
 pub(crate) fn check(
-    rules: &[ImageRule],
+    rules: &[(&str, ImageRule)],
     body: &Map<String, Value>,
 ) -> Result<Vec<CheckedImage>, ImageRejection> {
     let mut checked = Vec::with_capacity(rules.len());
     let mut issues = Vec::new();
-    for rule in rules {
-        let Some(encoded) = body.get(&rule.field).and_then(Value::as_str) else {
+    for (field, rule) in rules {
+        let Some(encoded) = body.get(*field).and_then(Value::as_str) else {
             continue;
         };
-        let Some(size) = base64_decoded_len(encoded.as_bytes()) else {
-            return Err(ImageRejection::Typed(ErrorType::InvalidBase64Encoding));
+        // One pass over the text, nothing decoded: the decoded size, or not base64 at all. An
+        // empty text is empty base64: an image in no format.
+        let size = match image::check_base64(encoded) {
+            Ok(size) => size,
+            Err(ImageError::Empty) => 0,
+            Err(_) => return Err(ImageRejection::Typed(ErrorType::InvalidBase64Encoding)),
         };
-        if size > rule.max_bytes {
+        if rule.max_bytes.is_some_and(|max| size > max) {
             return Err(ImageRejection::Typed(ErrorType::ImageTooLarge));
         }
-        let mut issue = |message: String| {
-            issues.push(Issue {
-                field: rule.field.clone(),
-                message,
-            })
+        let reasons = match images::facts(image::inspect_valid_base64(encoded), size) {
+            Some(info) => images::violations(rule, &info)
+                .iter()
+                .map(|violation| reason(rule, violation))
+                .collect(),
+            None => vec![unsupported_format(rule)],
         };
-        let formats: Vec<String> = rule.formats.iter().map(ToString::to_string).collect();
-        let Some(info) = inspect_encoded(encoded).filter(|i| rule.formats.contains(&i.format))
-        else {
-            issue(format!(
-                "Unsupported image format; send one of: {}.",
-                formats.join(", ")
-            ));
-            continue;
-        };
-        if let Some(min) = rule.min_bytes
-            && size < min
-        {
-            issue(format!(
-                "The image is {size} bytes; the minimum is {min} bytes."
-            ));
+        if reasons.is_empty() {
+            checked.push(CheckedImage {
+                trigger: images::trigger_in_base64(encoded),
+            });
         }
-        if let Some((min_width, min_height)) = rule.min_pixels {
-            match info.dimensions {
-                Some((width, height)) if width >= min_width && height >= min_height => {}
-                Some((width, height)) => issue(format!(
-                    "The image is {width}x{height} pixels; the minimum is {min_width}x{min_height}."
-                )),
-                None => issue("The image's dimensions cannot be read from its header.".into()),
+        for reason in reasons {
+            match reason {
+                Reason::Typed(error_type) => return Err(ImageRejection::Typed(error_type)),
+                Reason::Field(message) => issues.push(Issue {
+                    field: (*field).to_string(),
+                    message,
+                }),
             }
         }
-        checked.push(CheckedImage { info });
     }
     if issues.is_empty() {
         Ok(checked)
@@ -93,70 +79,46 @@ pub(crate) fn check(
     }
 }
 
-/// How much base64 text is decoded to read an image's header: 12 KiB of image, which holds the
-/// header of any image without a large EXIF block (those are decoded whole, see
-/// [`inspect_encoded`]).
-const HEADER_PREFIX: usize = 16 * 1024;
+/// What is wrong with one image.
+enum Reason {
+    Typed(ErrorType),
+    Field(String),
+}
 
-/// The decoded size of valid standard base64 (padding optional, unused bits zero, as a strict
-/// decoder requires), or `None` if it is not valid. Checked without decoding: a pass of range
-/// comparisons that the compiler vectorizes, several times faster than decoding.
-fn base64_decoded_len(encoded: &[u8]) -> Option<u64> {
-    let padding = encoded.iter().rev().take_while(|b| **b == b'=').count();
-    // Like the decoder in `Indifferent` padding mode: up to two `=`, however many are due.
-    if padding > 2 {
-        return None;
-    }
-    let symbols = &encoded[..encoded.len() - padding];
-    if symbols.len() % 4 == 1 {
-        return None;
-    }
-    let all_symbols = symbols
-        .chunks(64)
-        .all(|chunk| chunk.iter().fold(true, |ok, &b| ok & is_symbol(b)));
-    if !all_symbols {
-        return None;
-    }
-    // The bits of the last symbol beyond the last whole byte must be zero.
-    let unused_bits_clear = match (symbols.len() % 4, symbols.last()) {
-        (2, Some(&last)) => symbol_value(last) & 0x0F == 0,
-        (3, Some(&last)) => symbol_value(last) & 0x03 == 0,
-        _ => true,
+fn unsupported_format(rule: &ImageRule) -> Reason {
+    let accepted = if rule.formats.is_empty() {
+        &ImageFormat::ALL[..]
+    } else {
+        &rule.formats[..]
     };
-    unused_bits_clear.then(|| symbols.len() as u64 * 3 / 4)
+    let names: Vec<&str> = accepted.iter().map(|f| f.as_str()).collect();
+    Reason::Field(format!(
+        "Unsupported image format; send one of: {}.",
+        names.join(", ")
+    ))
 }
 
-fn is_symbol(b: u8) -> bool {
-    (b.wrapping_sub(b'A') < 26)
-        | (b.wrapping_sub(b'a') < 26)
-        | (b.wrapping_sub(b'0') < 10)
-        | (b == b'+')
-        | (b == b'/')
-}
-
-fn symbol_value(b: u8) -> u8 {
-    match b {
-        b'A'..=b'Z' => b - b'A',
-        b'a'..=b'z' => b - b'a' + 26,
-        b'0'..=b'9' => b - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    }
-}
-
-/// Inspects the image from a decoded prefix, and decodes it all only when the header is not
-/// within the prefix (or it is an SVG, whose attributes and comments can be anywhere).
-fn inspect_encoded(encoded: &str) -> Option<images::ImageInfo> {
-    let whole = |text: &str| BASE64.decode(text).ok().and_then(|b| images::inspect(&b));
-    if encoded.len() <= HEADER_PREFIX {
-        return whole(encoded);
-    }
-    let prefix = BASE64.decode(&encoded[..HEADER_PREFIX]).ok()?;
-    match images::inspect(&prefix) {
-        Some(info) if info.dimensions.is_some() && info.format != images::ImageFormat::Svg => {
-            Some(info)
+/// The sandbox's words for a broken rule.
+fn reason(rule: &ImageRule, violation: &ImageRuleViolation) -> Reason {
+    match violation {
+        ImageRuleViolation::Format { .. } => unsupported_format(rule),
+        ImageRuleViolation::TooSmall { bytes, min_bytes } => Reason::Field(format!(
+            "The image is {bytes} bytes; the minimum is {min_bytes} bytes."
+        )),
+        ImageRuleViolation::TooLarge { .. } => Reason::Typed(ErrorType::ImageTooLarge),
+        ImageRuleViolation::TooFewPixels {
+            width,
+            height,
+            min_width,
+            min_height,
+        } => Reason::Field(format!(
+            "The image is {width}x{height} pixels; the minimum is {}.",
+            images::minimum_pixels(*min_width, *min_height)
+        )),
+        ImageRuleViolation::UnknownPixels { .. } => {
+            Reason::Field("The image's dimensions cannot be read from its header.".into())
         }
-        _ => whole(encoded),
+        other => Reason::Field(format!("The image {other}.")),
     }
 }
 
@@ -166,10 +128,11 @@ mod tests {
 
     use super::*;
     use crate::samples::Image;
-    use crate::spec::Spec;
+    use crate::spec;
 
-    fn rules() -> Vec<ImageRule> {
-        Spec::kredibel().image_rules("CertificateIssuanceRequest")
+    fn rules() -> Vec<(&'static str, ImageRule)> {
+        let spec = spec::kredibel();
+        spec.image_fields(spec.schema("CertificateIssuanceRequest").unwrap())
     }
 
     fn body(face: String, identity: String) -> Map<String, Value> {
@@ -188,15 +151,22 @@ mod tests {
     }
 
     #[test]
-    fn validates_base64_like_a_strict_decoder() {
+    fn base64_is_the_padded_standard_alphabet() {
+        let verdict = |text: &str| match check(&rules(), &body(text.into(), String::new())) {
+            Err(ImageRejection::Typed(t)) => t.name().to_string(),
+            Err(ImageRejection::Invalid(issues)) => issues[0].message.clone(),
+            Ok(_) => "ok".into(),
+        };
+        // Valid base64, but no image: the format is what is wrong.
+        for text in ["", "QQ==", "QUI=", "QUJD", "/+9z"] {
+            assert!(
+                verdict(text).starts_with("Unsupported image format"),
+                "{text:?}"
+            );
+        }
         for text in [
-            "",
-            "QQ==",
             "QQ",
-            "QUI=",
             "QUI",
-            "QUJD",
-            "/+9z",
             "QR==",
             "QUJ=",
             "Q",
@@ -208,11 +178,18 @@ mod tests {
             "data:image/png;base64,QUJD",
             "-_9z",
         ] {
-            let strict = BASE64.decode(text).ok().map(|b| b.len() as u64);
-            assert_eq!(base64_decoded_len(text.as_bytes()), strict, "{text:?}");
+            assert_eq!(verdict(text), "invalid_base64_encoding", "{text:?}");
         }
-        let large = Image::png(480, 640).base64(150_000);
-        assert_eq!(base64_decoded_len(large.as_bytes()), Some(150_000));
+    }
+
+    #[test]
+    fn finds_the_trigger_of_a_valid_image() {
+        let face = Image::jpeg(480, 640)
+            .with_trigger("no_face_detected")
+            .base64(150_000);
+        let checked = check(&rules(), &body(face, Image::png(480, 360).base64(110_000))).unwrap();
+        assert_eq!(checked[0].trigger.as_deref(), Some("no_face_detected"));
+        assert_eq!(checked[1].trigger, None);
     }
 
     #[test]

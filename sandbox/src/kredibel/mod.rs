@@ -10,19 +10,19 @@ mod certificate;
 pub(crate) mod errors;
 mod image_fields;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
+use kyc_spec::image::ImageRule;
 use serde_json::{Map, Value};
 
 use self::image_fields::ImageRejection;
 use crate::app::AppState;
+use crate::auth::bearer_key;
 use crate::body::{self, BodyError, NON_IMAGE_ALLOWANCE};
-use crate::observe::UNMATCHED;
 use crate::rate_limit::retry_after_seconds;
-use crate::spec::{ImageRule, Spec};
-use crate::validation;
+use crate::vendor::Behaviour;
+use crate::{spec, validation};
 
 pub(crate) use certificate::ContactRegistry;
 
@@ -32,19 +32,30 @@ pub(crate) struct KredibelState {
     pub(crate) contacts: ContactRegistry,
 }
 
-/// The handler of a spec operation.
-pub(crate) fn handler(operation_id: &str) -> Option<MethodRouter<AppState>> {
-    match operation_id {
-        "issue_certificate" => Some(post(certificate::issue)),
-        "verify_biometric" => Some(post(biometric::verify)),
-        _ => None,
-    }
-}
+/// Kredibel's behaviour: its documented scenarios and its error bodies.
+#[derive(Debug)]
+pub(crate) struct Kredibel;
 
-/// No such Kredibel route.
-pub(crate) async fn not_found(State(app): State<AppState>) -> Response {
-    app.requests.record(UNMATCHED);
-    errors::not_found()
+impl Behaviour for Kredibel {
+    fn handler(&self, operation_id: &str) -> Option<MethodRouter<AppState>> {
+        match operation_id {
+            "issue_certificate" => Some(post(certificate::issue)),
+            "verify_biometric" => Some(post(biometric::verify)),
+            _ => None,
+        }
+    }
+
+    fn not_found(&self) -> Response {
+        errors::not_found()
+    }
+
+    fn fault(&self, _operation_id: &str, status: u16) -> Response {
+        errors::for_status(status)
+    }
+
+    fn bad_fault_header(&self, _operation_id: &str, reason: &str) -> Response {
+        errors::bad_sandbox_header(reason)
+    }
 }
 
 /// A request that passed the front half: its JSON object, valid by the spec.
@@ -60,7 +71,7 @@ pub(crate) async fn accept(
     request: Request,
     schema_name: &str,
 ) -> Result<Accepted, Response> {
-    let spec = Spec::kredibel();
+    let spec = spec::kredibel();
     let (parts, request_body) = request.into_parts();
     let key = bearer_key(&parts.headers).ok_or_else(errors::unauthenticated)?;
     app.limiter
@@ -69,7 +80,10 @@ pub(crate) async fn accept(
     if !body::is_json(&parts.headers) {
         return Err(errors::unsupported_media_type());
     }
-    let rules = spec.image_rules(schema_name);
+    let schema = spec
+        .schema(schema_name)
+        .ok_or_else(|| errors::bad_request("Unknown operation."))?;
+    let rules = spec.image_fields(schema);
     let bytes = body::read_limited(request_body, &parts.headers, body_limit(&rules))
         .await
         .map_err(|error| match error {
@@ -83,9 +97,6 @@ pub(crate) async fn accept(
             "The request body must be a JSON object.",
         ));
     };
-    let schema = spec
-        .schema(schema_name)
-        .ok_or_else(|| errors::bad_request("Unknown operation."))?;
     let issues = validation::validate(spec, schema, &value);
     if !issues.is_empty() {
         return Err(errors::validation(&issues));
@@ -96,7 +107,7 @@ pub(crate) async fn accept(
     })?;
     if let Some(error_type) = images
         .iter()
-        .filter_map(|image| image.info.trigger.as_deref())
+        .filter_map(|image| image.trigger.as_deref())
         .find_map(errors::ErrorType::from_trigger)
     {
         return Err(errors::typed(error_type, app.ids.uuid().to_string()));
@@ -109,20 +120,12 @@ pub(crate) async fn accept(
     Ok(Accepted { body })
 }
 
-/// The key of `Authorization: Bearer <key>`, if present and not blank.
-fn bearer_key(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, key) = value.split_once(' ')?;
-    let key = key.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !key.is_empty()).then_some(key)
-}
-
 /// The largest body an operation can legitimately have: its images at their maximum size,
 /// base64-encoded, plus the other fields.
-fn body_limit(rules: &[ImageRule]) -> usize {
+fn body_limit(rules: &[(&str, ImageRule)]) -> usize {
     rules
         .iter()
-        .map(|rule| body::base64_len(rule.max_bytes))
+        .map(|(_, rule)| body::base64_len(body::image_limit(rule)))
         .sum::<usize>()
         + NON_IMAGE_ALLOWANCE
 }
@@ -138,22 +141,12 @@ mod tests {
 
     #[test]
     fn body_limits_fit_the_largest_images() {
-        let spec = Spec::kredibel();
-        let certificate = body_limit(&spec.image_rules("CertificateIssuanceRequest"));
-        assert_eq!(certificate, (4_194_304 + 2_097_152) / 3 * 4 + 4 + 65_536);
-        let biometric = body_limit(&spec.image_rules("BiometricVerificationRequest"));
-        assert_eq!(biometric, 1_398_104 + 65_536);
-    }
-
-    #[test]
-    fn bearer_keys() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(bearer_key(&headers), None);
-        headers.insert(header::AUTHORIZATION, "Bearer   ".parse().unwrap());
-        assert_eq!(bearer_key(&headers), None);
-        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
-        assert_eq!(bearer_key(&headers), None);
-        headers.insert(header::AUTHORIZATION, "bearer key-1".parse().unwrap());
-        assert_eq!(bearer_key(&headers), Some("key-1"));
+        let spec = spec::kredibel();
+        let limit = |name| body_limit(&spec.image_fields(spec.schema(name).unwrap()));
+        assert_eq!(
+            limit("CertificateIssuanceRequest"),
+            (4_194_304 + 2_097_152) / 3 * 4 + 4 + 65_536
+        );
+        assert_eq!(limit("BiometricVerificationRequest"), 1_398_104 + 65_536);
     }
 }

@@ -1,9 +1,9 @@
 //! Callbacks: results POSTed to the registered URL with `X-CALLBACK-TOKEN`, retried when the
 //! receiver fails.
 //!
-//! Doc: the reference's "Setting callbacks" section; the vendor-docs README: "Callbacks carry
+//! Doc: the reference's "Setting callbacks" section (<https://docs.iluma.ai>): callbacks carry
 //! an `X-CALLBACK-TOKEN` header whose value is the token returned by
-//! `GET /v1/callback/authentication_tokens`".
+//! `GET /v1/callback/authentication_tokens`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

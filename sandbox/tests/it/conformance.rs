@@ -17,14 +17,30 @@ use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
-use kyc_sandbox::spec::{Spec, Vendor};
 use kyc_sandbox::{FaultRule, RateLimit, SandboxApp, SandboxConfig};
+use kyc_spec::Spec;
 use serde_json::{Map, Value, json};
 
 use crate::support::{
     Part, Reply, basic, call, certificate_json, face_image, identity_image, iluma_request,
     kredibel_post, ktp_form, ktp_request, multipart, selfie,
 };
+
+/// The two vendors the walk covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vendor {
+    Kredibel,
+    Iluma,
+}
+
+impl Vendor {
+    fn spec(self) -> &'static Spec {
+        match self {
+            Self::Kredibel => kyc_sandbox::spec::kredibel(),
+            Self::Iluma => kyc_sandbox::spec::iluma(),
+        }
+    }
+}
 
 /// OpenAPI 3.0 schema → JSON Schema (draft 7), strict about unknown properties.
 fn to_json_schema(schema: &Value) -> Value {
@@ -83,7 +99,7 @@ fn to_json_schema(schema: &Value) -> Value {
 /// The response declared for `status` of the operation at `method path`: its spec key and its
 /// JSON Schema.
 fn declared_response(vendor: Vendor, operation_id: &str, status: u16) -> Option<(String, Value)> {
-    let spec = Spec::of(vendor);
+    let spec = vendor.spec();
     let document = spec.document();
     let operation = spec.operation(operation_id)?;
     let responses =
@@ -498,13 +514,9 @@ async fn walk_iluma(walk: &mut Walk) {
     .await;
 
     // Every magic value on every operation that takes it.
-    let magic_values = Spec::iluma().enum_values("MagicReply");
+    let magic_values = kyc_sandbox::spec::iluma().enum_values("MagicReply");
     let listing = "/v0/identity/cft_pep_listings/2dc667a4-d232-4d51-a561-631ce966fb2c";
-    for value in magic_values
-        .iter()
-        .map(String::as_str)
-        .chain(["NOT_A_VALUE"])
-    {
+    for value in magic_values.iter().copied().chain(["NOT_A_VALUE"]) {
         let requests: Vec<(&'static str, Request<Body>)> = vec![
             (
                 "get_callback_authentication_token",
@@ -738,7 +750,7 @@ fn without_generated(value: &Value) -> Value {
 async fn every_paired_spec_example_answers_as_documented() {
     let mut compared = Vec::new();
     for vendor in [Vendor::Kredibel, Vendor::Iluma] {
-        let spec = Spec::of(vendor);
+        let spec = vendor.spec();
         for operation in spec.operations() {
             let node = &spec.document()["paths"][&operation.path]
                 [operation.method.as_str().to_lowercase()];
@@ -772,7 +784,8 @@ async fn every_paired_spec_example_answers_as_documented() {
                 let request = match vendor {
                     Vendor::Kredibel => kredibel_post(&operation.path, &body),
                     Vendor::Iluma => {
-                        iluma_request(operation.method.clone(), &operation.path, Some(&body), None)
+                        let method = Method::from_bytes(operation.method.as_bytes()).unwrap();
+                        iluma_request(method, &operation.path, Some(&body), None)
                     }
                 };
                 let reply = call(&app, request).await;

@@ -2,7 +2,7 @@
 //! every documented error code.
 //!
 //! Doc: the reference's "KTP Biometrics Verification" section
-//! (`shared/vendor-docs/iluma-api-reference.txt`): request, the three example responses and
+//! (<https://docs.iluma.ai/#ktp-biometrics-verification>): request, the three example responses and
 //! "Id card verifications Errors".
 
 use kyc_clients::iluma::types::{IdCardVerification, IlumaError, MagicReply, VerificationStatus};

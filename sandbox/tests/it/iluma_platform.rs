@@ -2,7 +2,7 @@
 //! generated Iluma client.
 //!
 //! Doc: the reference's "Integration guide", "Authentication" and "Get API Key" sections
-//! (`shared/vendor-docs/iluma-api-reference.txt`).
+//! (<https://docs.iluma.ai/#integration-guide>, `#authentication`, `#get-api-key`).
 
 use axum::http::{Method, header};
 use serde_json::json;

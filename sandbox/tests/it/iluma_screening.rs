@@ -2,7 +2,7 @@
 //! scopes and thresholds, stored results, get by id and the watchlist record.
 //!
 //! Doc: the reference's "CFT + PEP Individual", "CFT + PEP Entity", "Get by id" and "CFT + PEP
-//! Record: Get by id" sections (`shared/vendor-docs/iluma-api-reference.txt`).
+//! Record: Get by id" sections (<https://docs.iluma.ai/#cft-pep-individual> and the following).
 
 use kyc_clients::iluma::types::{
     EntityScreeningRequest, IndividualScreeningRequest, MagicReply, Scope, ScoreThreshold,

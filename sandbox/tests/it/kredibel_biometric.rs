@@ -1,8 +1,8 @@
 //! Biometric verification through the generated Kredibel client: the three documented
 //! scenarios and every documented error type.
 //!
-//! Doc: <https://docs.kredibel.io/identity-verification/biometric-verification>
-//! (`shared/vendor-docs/kredibel-biometric-verification.md`), "Testing" tabs and "Error 4XX".
+//! Doc: <https://docs.kredibel.io/identity-verification/biometric-verification>, "Testing" tabs
+//! and "Error 4XX".
 
 use kyc_clients::kredibel::types::{
     BiometricVerification, BiometricVerificationRequest, ErrorType, KredibelError,

@@ -1,8 +1,7 @@
 //! Certificate issuance through the generated Kredibel client: every documented sandbox NIK,
 //! the "unique per NIK" rule, and the validation errors.
 //!
-//! Doc: <https://docs.kredibel.io/certificate-issuance>, "Testing" tabs
-//! (`shared/vendor-docs/kredibel-certificate-issuance.md`).
+//! Doc: <https://docs.kredibel.io/certificate-issuance>, "Testing" tabs.
 
 use kyc_clients::kredibel::types::{
     CertificateIssuance, CertificateStatus, ErrorReference, ErrorType, KredibelError,

@@ -12,11 +12,9 @@ use crate::support::{call, iluma_request, in_process, ktp_form, ktp_request, sel
 
 const EKO_HADI_SALIM: &str = "2dc667a4-d232-4d51-a561-631ce966fb2c";
 
+/// The Iluma document as JSON, read here key by key rather than through the sandbox's lookups.
 fn spec() -> Value {
-    serde_yaml::from_str(kyc_sandbox::spec::Spec::yaml(
-        kyc_sandbox::spec::Vendor::Iluma,
-    ))
-    .unwrap()
+    kyc_sandbox::spec::iluma().document().clone()
 }
 
 /// The states each operation creates (README: screenings COMPLETED/FAILED, KTP all four).

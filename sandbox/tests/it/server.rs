@@ -32,17 +32,16 @@ async fn serves_both_vendors_on_one_port() {
 
 #[tokio::test]
 async fn every_spec_operation_is_served() {
-    use kyc_sandbox::spec::{Spec, Vendor};
     let app = crate::support::in_process();
-    for vendor in [Vendor::Kredibel, Vendor::Iluma] {
-        for operation in Spec::of(vendor).operations() {
+    for spec in [kyc_sandbox::spec::kredibel(), kyc_sandbox::spec::iluma()] {
+        for operation in spec.operations() {
             let path = operation
                 .path
                 .replace("{id}", "x")
                 .replace("{business_id}", "x");
             let request = axum::http::Request::builder()
-                .method(operation.method.clone())
-                .uri(format!("{}{path}", vendor.prefix()))
+                .method(operation.method.as_str())
+                .uri(format!("/{}{path}", spec.vendor().name))
                 .body(axum::body::Body::empty())
                 .unwrap();
             let reply = crate::support::call(&app, request).await;
