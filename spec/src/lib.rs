@@ -16,11 +16,13 @@ pub mod image;
 pub mod load;
 mod operation;
 pub mod refs;
+mod replacement;
 mod spec;
 mod vendor;
 
 pub use error::{SpecError, SpecErrors};
 pub use extensions::{Callback, ImageRule, PiiKind};
+pub use replacement::pii_replacement;
 pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
 pub use spec::{Spec, SpecShapeError};
 pub use vendor::{AuthScheme, Environment, Server, VendorInfo};
