@@ -38,11 +38,7 @@ pub fn diff(old: &Spec, new: &Spec) -> Report {
 /// Compares one vendor's spec across two revisions. `file` names it in the report. A spec that
 /// exists only in the new revision is one compatible change (a new client); one that exists only
 /// in the old revision is one breaking change (every operation of that vendor is gone).
-pub fn diff_vendor(
-    file: &str,
-    old: Option<&Spec>,
-    new: Option<&Spec>,
-) -> VendorReport {
+pub fn diff_vendor(file: &str, old: Option<&Spec>, new: Option<&Spec>) -> VendorReport {
     let title = new
         .or(old)
         .map(|s| s.vendor().title.clone())

@@ -42,7 +42,10 @@ pub(crate) fn rust_type(document: &Value, schema: &Value, hint: &str) -> String 
             "boolean" => "bool".to_string(),
             "array" => {
                 let items = schema.get("items").unwrap_or(&Value::Null);
-                format!("Vec<{}>", rust_type(document, items, &format!("{hint}Item")))
+                format!(
+                    "Vec<{}>",
+                    rust_type(document, items, &format!("{hint}Item"))
+                )
             }
             "object" => object_type(document, schema, hint),
             "any" => "serde_json::Value".to_string(),

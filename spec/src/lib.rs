@@ -22,7 +22,7 @@ mod vendor;
 
 pub use error::{SpecError, SpecErrors};
 pub use extensions::{Callback, ImageRule, PiiKind};
-pub use replacement::pii_replacement;
 pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
+pub use replacement::pii_replacement;
 pub use spec::{Spec, SpecShapeError};
 pub use vendor::{AuthScheme, Environment, Server, VendorInfo};

@@ -13,7 +13,12 @@ impl<'a> Walker<'a> {
     /// Callbacks added, removed, or changed in their headers, expected answers and payload.
     /// Callbacks pair up by name, method and URL expression: one sent elsewhere is a removal
     /// (the old receiver gets nothing) and an addition.
-    pub(super) fn callbacks(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
+    pub(super) fn callbacks(
+        &mut self,
+        base: &str,
+        old: &OperationView<'a>,
+        new: &OperationView<'a>,
+    ) {
         let same = |a: &Callback, b: &Callback| {
             a.name == b.name && a.method == b.method && a.expression == b.expression
         };
@@ -50,23 +55,47 @@ impl<'a> Walker<'a> {
         let has = |list: &[String], name: &str| list.iter().any(|h| h.eq_ignore_ascii_case(name));
         for header in new.headers.iter().filter(|h| !has(&old.headers, h)) {
             let what = format!("{place}: the vendor now also sends header `{header}`");
-            self.push(Rule::CallbackHeaderAdded, loc.clone(), None, what, loc.clone());
+            self.push(
+                Rule::CallbackHeaderAdded,
+                loc.clone(),
+                None,
+                what,
+                loc.clone(),
+            );
         }
         for header in old.headers.iter().filter(|h| !has(&new.headers, h)) {
             let what = format!(
                 "{place}: header `{header}` no longer sent: receivers that check it refuse every callback"
             );
-            self.push(Rule::CallbackHeaderRemoved, loc.clone(), None, what, loc.clone());
+            self.push(
+                Rule::CallbackHeaderRemoved,
+                loc.clone(),
+                None,
+                what,
+                loc.clone(),
+            );
         }
         for status in old.statuses.iter().filter(|s| !new.statuses.contains(s)) {
             let what = format!(
                 "{place}: the vendor no longer accepts the answer `{status}`: receivers answering it are treated as failed deliveries"
             );
-            self.push(Rule::CallbackAnswerChanged, loc.clone(), None, what, loc.clone());
+            self.push(
+                Rule::CallbackAnswerChanged,
+                loc.clone(),
+                None,
+                what,
+                loc.clone(),
+            );
         }
         for status in new.statuses.iter().filter(|s| !old.statuses.contains(s)) {
             let what = format!("{place}: the vendor now also accepts the answer `{status}`");
-            self.push(Rule::DocumentationChanged, loc.clone(), None, what, loc.clone());
+            self.push(
+                Rule::DocumentationChanged,
+                loc.clone(),
+                None,
+                what,
+                loc.clone(),
+            );
         }
         let body = |walker: &Self, callback: &Callback, old: bool| {
             let doc = if old { walker.old } else { walker.new };

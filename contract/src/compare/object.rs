@@ -74,19 +74,11 @@ impl<'a> Walker<'a> {
             }
             let on = self.old.resolve(
                 old_schema,
-                format!(
-                    "{}/properties/{}",
-                    old.pointer,
-                    escape(name)
-                ),
+                format!("{}/properties/{}", old.pointer, escape(name)),
             );
             let nn = self.new.resolve(
                 new_schema,
-                format!(
-                    "{}/properties/{}",
-                    new.pointer,
-                    escape(name)
-                ),
+                format!("{}/properties/{}", new.pointer, escape(name)),
             );
             self.schema(&pctx, on, nn);
 
@@ -266,8 +258,5 @@ pub(crate) fn pair_renames<'n>(
 
 /// Where a property is defined, when that is in `components`.
 fn property_pointer(object: &str, name: &str) -> Option<String> {
-    defined_at(
-        &format!("{object}/properties/{}", escape(name)),
-        "",
-    )
+    defined_at(&format!("{object}/properties/{}", escape(name)), "")
 }

@@ -54,7 +54,8 @@ impl<'a> Walker<'a> {
                     .as_deref()
                     .map(|date| format!(" (the vendor stops serving it on {date})"))
                     .unwrap_or_default();
-                let what = format!("operation marked deprecated{sunset}: callers should move off it");
+                let what =
+                    format!("operation marked deprecated{sunset}: callers should move off it");
                 note(self, Rule::OperationDeprecated, "deprecated", what);
             } else {
                 let what = "operation no longer deprecated".to_string();

@@ -16,7 +16,12 @@ use crate::rust_types::rust_type;
 const SERIALIZATION: [&str; 4] = ["style", "explode", "allowReserved", "allowEmptyValue"];
 
 impl<'a> Walker<'a> {
-    pub(super) fn parameters(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
+    pub(super) fn parameters(
+        &mut self,
+        base: &str,
+        old: &OperationView<'a>,
+        new: &OperationView<'a>,
+    ) {
         let olds = parameters(self.old, old);
         let news = parameters(self.new, new);
         let op_name = new.id().to_pascal_case();

@@ -11,7 +11,12 @@ use crate::document::{Document, OperationView, structure};
 use crate::rules::Rule;
 
 impl<'a> Walker<'a> {
-    pub(super) fn security(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
+    pub(super) fn security(
+        &mut self,
+        base: &str,
+        old: &OperationView<'a>,
+        new: &OperationView<'a>,
+    ) {
         let loc = if new.op.get("security").is_some() {
             format!("{base}.security")
         } else {

@@ -178,7 +178,11 @@ impl Walker<'_> {
                         Rule::DocumentationChanged,
                         format!(
                             "`x-charged` of `{code}` {}: the billing the client assumes does not change",
-                            if is.is_some() { "now stated" } else { "dropped" }
+                            if is.is_some() {
+                                "now stated"
+                            } else {
+                                "dropped"
+                            }
                         ),
                     ),
                     _ => continue,
@@ -278,49 +282,35 @@ fn moved_limits(old: &ImageRule, new: &ImageRule) -> Vec<Moved> {
             images: format!(
                 "images larger than {}{}",
                 lower.map(size).unwrap_or_default(),
-                upper.map(|u| format!(" (up to {})", size(u))).unwrap_or_default()
+                upper
+                    .map(|u| format!(" (up to {})", size(u)))
+                    .unwrap_or_default()
             ),
         });
     }
     // x-min-bytes and x-min-pixels: lower bounds.
-    let lower_bounds: [(&'static str, Option<usize>, Option<usize>, &str, fn(usize) -> String); 3] = [
-        ("x-min-bytes", old.min_bytes, new.min_bytes, "smaller", size),
-        (
-            "x-min-pixels.width",
-            old.min_width.map(|w| w as usize),
-            new.min_width.map(|w| w as usize),
-            "narrower",
-            pixels,
-        ),
-        (
-            "x-min-pixels.height",
-            old.min_height.map(|h| h as usize),
-            new.min_height.map(|h| h as usize),
-            "shorter",
-            pixels,
-        ),
-    ];
-    for (key, was, is, comparative, unit) in lower_bounds {
-        if was == is {
-            continue;
-        }
-        let tightened = match (was, is) {
-            (Some(a), Some(b)) => b > a,
-            (a, _) => a.is_none(),
-        };
-        let (higher, lower) = if tightened { (is, was) } else { (was, is) };
-        out.push(Moved {
-            key,
-            old: shown(was),
-            new: shown(is),
-            tightened,
-            images: format!(
-                "images {comparative} than {}{}",
-                higher.map(unit).unwrap_or_default(),
-                lower.map(|l| format!(" (from {})", unit(l))).unwrap_or_default()
-            ),
-        });
-    }
+    let widen = |n: Option<u32>| n.map(|n| n as usize);
+    out.extend(lower_bound(
+        "x-min-bytes",
+        old.min_bytes,
+        new.min_bytes,
+        "smaller",
+        size,
+    ));
+    out.extend(lower_bound(
+        "x-min-pixels.width",
+        widen(old.min_width),
+        widen(new.min_width),
+        "narrower",
+        pixels,
+    ));
+    out.extend(lower_bound(
+        "x-min-pixels.height",
+        widen(old.min_height),
+        widen(new.min_height),
+        "shorter",
+        pixels,
+    ));
     // x-image-formats: no list accepts every format the client reads.
     let accepted = |rule: &ImageRule| -> Vec<ImageFormat> {
         if rule.formats.is_empty() {
@@ -352,6 +342,38 @@ fn moved_limits(old: &ImageRule, new: &ImageRule) -> Vec<Moved> {
     out
 }
 
+/// A lower bound that moved: a higher one, or a new one, tightens. `comparative` names the
+/// images below it (`narrower`), `unit` writes a value (`480 px`).
+fn lower_bound(
+    key: &'static str,
+    was: Option<usize>,
+    is: Option<usize>,
+    comparative: &str,
+    unit: fn(usize) -> String,
+) -> Option<Moved> {
+    if was == is {
+        return None;
+    }
+    let tightened = match (was, is) {
+        (Some(a), Some(b)) => b > a,
+        (a, _) => a.is_none(),
+    };
+    let (higher, lower) = if tightened { (is, was) } else { (was, is) };
+    Some(Moved {
+        key,
+        old: shown(was),
+        new: shown(is),
+        tightened,
+        images: format!(
+            "images {comparative} than {}{}",
+            higher.map(unit).unwrap_or_default(),
+            lower
+                .map(|l| format!(" (from {})", unit(l)))
+                .unwrap_or_default()
+        ),
+    })
+}
+
 /// A limit as the message shows it: `` `524288` `` or `(none)`.
 fn shown(value: Option<usize>) -> String {
     value.map_or_else(|| "(none)".to_string(), |v| format!("`{v}`"))
@@ -360,9 +382,9 @@ fn shown(value: Option<usize>) -> String {
 /// A byte count as the vendors write it (KB and MB of 1024).
 fn size(bytes: usize) -> String {
     const MB: usize = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

@@ -13,7 +13,8 @@ fn image(extensions: &str) -> String {
 }
 
 const LIMITS: &str = "x-image-formats: [jpeg, png, svg], x-min-bytes: 102400, x-max-bytes: 1048576, x-min-pixels: {width: 480, height: 640}";
-const NIK_FIELD: &str = r##"{type: object, required: [nik], properties: {nik: {$ref: "#/components/schemas/Nik"}}}"##;
+const NIK_FIELD: &str =
+    r##"{type: object, required: [nik], properties: {nik: {$ref: "#/components/schemas/Nik"}}}"##;
 const CODE_FIELD: &str =
     r##"{type: object, properties: {code: {$ref: "#/components/schemas/Code"}}}"##;
 const STATUS_FIELD: &str =
@@ -91,8 +92,7 @@ cases! {
         callbacks(&READY.replace("schemas/Ready", "schemas/Done"), &[READY_PAYLOAD, "Done: {type: object, properties: {id: {type: string}}}"]);
 }
 
-const READY_PAYLOAD: &str =
-    "Ready: {type: object, required: [id, status], properties: {id: {type: string}, status: {type: string}}}";
+const READY_PAYLOAD: &str = "Ready: {type: object, required: [id, status], properties: {id: {type: string}, status: {type: string}}}";
 
 /// The `thingReady` callback of `POST /things`: the vendor posts a `Ready` payload with a
 /// token header, and expects a 200.
@@ -148,12 +148,17 @@ fn callback_payload_fields_are_judged_as_received() {
     let base = callbacks(READY, &[READY_PAYLOAD]);
     let cases = [
         (
-            READY_PAYLOAD.replace("required: [id, status]", "required: [id]").replace(", status: {type: string}", ""),
+            READY_PAYLOAD
+                .replace("required: [id, status]", "required: [id]")
+                .replace(", status: {type: string}", ""),
             Rule::ResponsePropertyRemoved,
             Class::BreakingWire,
         ),
         (
-            READY_PAYLOAD.replace("status: {type: string}}", "status: {type: string}, at: {type: string}}"),
+            READY_PAYLOAD.replace(
+                "status: {type: string}}",
+                "status: {type: string}, at: {type: string}}",
+            ),
             Rule::ResponsePropertyAdded,
             Class::Compatible,
         ),
@@ -178,7 +183,9 @@ fn callback_payload_fields_are_judged_as_received() {
             change.location
         );
         assert!(
-            change.message.starts_with("callback `thingReady` payload field `"),
+            change
+                .message
+                .starts_with("callback `thingReady` payload field `"),
             "{}",
             change.message
         );
@@ -189,15 +196,32 @@ fn callback_payload_fields_are_judged_as_received() {
 #[test]
 fn vocabulary_is_never_left_to_the_reviewer() {
     let pairs = [
-        (req(&image(LIMITS)), req(&image(&LIMITS.replace("x-max-bytes: 1048576", "x-max-bytes: 524288")))),
-        (req_with(NIK_FIELD, &["Nik: {type: string}"]), req_with(NIK_FIELD, &["Nik: {type: string, x-pii: nik}"])),
         (
-            resp_with(CODE_FIELD, &["Code: {type: string, enum: [a], x-charged: {a: false}, x-status: {a: 413}}"]),
-            resp_with(CODE_FIELD, &["Code: {type: string, enum: [a], x-charged: {a: true}, x-status: {a: 400}}"]),
+            req(&image(LIMITS)),
+            req(&image(
+                &LIMITS.replace("x-max-bytes: 1048576", "x-max-bytes: 524288"),
+            )),
+        ),
+        (
+            req_with(NIK_FIELD, &["Nik: {type: string}"]),
+            req_with(NIK_FIELD, &["Nik: {type: string, x-pii: nik}"]),
+        ),
+        (
+            resp_with(
+                CODE_FIELD,
+                &["Code: {type: string, enum: [a], x-charged: {a: false}, x-status: {a: 413}}"],
+            ),
+            resp_with(
+                CODE_FIELD,
+                &["Code: {type: string, enum: [a], x-charged: {a: true}, x-status: {a: 400}}"],
+            ),
         ),
         (
             resp_with(STATUS_FIELD, &["Status: {type: string, enum: [ok]}"]),
-            resp_with(STATUS_FIELD, &["Status: {type: string, enum: [ok], x-open-enum: true}"]),
+            resp_with(
+                STATUS_FIELD,
+                &["Status: {type: string, enum: [ok], x-open-enum: true}"],
+            ),
         ),
     ];
     for (old, new) in pairs {
@@ -227,7 +251,10 @@ fn tightened_image_limits_say_what_callers_see() {
         "`x-min-pixels.width` `480` → `640`: images narrower than 640 px (from 480 px), which the old spec allowed, are now refused",
         "`x-image-formats` `[jpeg, png, svg]` → `[jpeg, png]`: `svg` images, which the old spec allowed, are now refused",
     ] {
-        assert!(markdown.contains(expected), "missing {expected:?} in:\n{markdown}");
+        assert!(
+            markdown.contains(expected),
+            "missing {expected:?} in:\n{markdown}"
+        );
     }
     let loosened = report(&new, &old).to_markdown();
     assert!(
@@ -255,11 +282,21 @@ fn pii_names_the_rust_types() {
         change.message
     );
     let (found, markdown) = changes(
-        &resp_with(CODE_FIELD, &["Code: {type: string, format: date, x-pii: birth-date}"]),
-        &resp_with(CODE_FIELD, &["Code: {type: string, format: date, x-pii: name}"]),
+        &resp_with(
+            CODE_FIELD,
+            &["Code: {type: string, format: date, x-pii: birth-date}"],
+        ),
+        &resp_with(
+            CODE_FIELD,
+            &["Code: {type: string, format: date, x-pii: name}"],
+        ),
     );
     // Both are `Redacted<NaiveDate>`: the mark changed, the type did not.
-    assert_eq!(found, vec![(Rule::PiiMarkChanged, Class::Compatible)], "{markdown}");
+    assert_eq!(
+        found,
+        vec![(Rule::PiiMarkChanged, Class::Compatible)],
+        "{markdown}"
+    );
 }
 
 /// A deprecation reports the announced sunset date; moving it reports both dates.
@@ -273,7 +310,8 @@ fn deprecation_and_sunset_carry_the_date() {
     };
     let markdown = report(&plain, &sunset("2026-06-30")).to_markdown();
     assert!(
-        markdown.contains("operation marked deprecated (the vendor stops serving it on 2026-06-30)"),
+        markdown
+            .contains("operation marked deprecated (the vendor stops serving it on 2026-06-30)"),
         "{markdown}"
     );
     assert!(
