@@ -97,11 +97,8 @@ impl<'a> Walker<'a> {
                 loc.clone(),
             );
         }
-        let body = |walker: &Self, callback: &Callback, old: bool| {
-            let doc = if old { walker.old } else { walker.new };
-            doc.at(format!("#{}/requestBody", callback.pointer))
-        };
-        let (ob, nb) = (body(self, old, true), body(self, new, false));
+        let body = |callback: &Callback| format!("#{}/requestBody", callback.pointer);
+        let (ob, nb) = (self.old.at(body(old)), self.new.at(body(new)));
         let name = |callback: &Callback| {
             callback
                 .payload_schema

@@ -11,6 +11,7 @@ use kyc_spec::image::ImageFormat;
 use kyc_spec::{ImageRule, PiiKind, pii_replacement, refs};
 use serde_json::Value;
 
+use super::shown as shown_value;
 use super::{Ctx, Direction, Walker, defined_at};
 use crate::rules::{Class, Rule};
 
@@ -40,10 +41,31 @@ struct Moved {
 impl Walker<'_> {
     /// Every vocabulary change between two schemas at the same place.
     pub(super) fn vocabulary(&mut self, ctx: &Ctx, old: &Value, new: &Value, pointer: &str) {
+        let start = self.findings.len();
         self.image_limits(ctx, old, new, pointer);
         self.pii(ctx, old, new, pointer);
         self.billing(ctx, old, new, pointer);
         self.openness(ctx, old, new, pointer);
+        // A value the typed readers do not read (a format name the image reader does not know,
+        // a malformed limit) changed without any verdict: hand it to the reviewer rather than
+        // drop it.
+        if self.findings.len() == start {
+            let changed: Vec<String> = INTERPRETED
+                .iter()
+                .filter(|key| old.get(**key) != new.get(**key))
+                .map(|key| {
+                    let (was, is) = (shown_value(old.get(*key)), shown_value(new.get(*key)));
+                    format!("`{key}` {was} → {is}")
+                })
+                .collect();
+            if !changed.is_empty() {
+                let what = format!(
+                    "{} (not interpreted: a value kyc-spec does not read; review by hand)",
+                    changed.join("; ")
+                );
+                self.emit(ctx, Rule::NotInterpreted, "", defined_at(pointer, ""), what);
+            }
+        }
     }
 
     fn image_limits(&mut self, ctx: &Ctx, old: &Value, new: &Value, pointer: &str) {

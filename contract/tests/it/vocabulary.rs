@@ -235,6 +235,23 @@ fn vocabulary_is_never_left_to_the_reviewer() {
     }
 }
 
+/// A vocabulary value kyc-spec's readers skip (a format the image reader does not know) still
+/// reaches the reviewer.
+#[test]
+fn unread_vocabulary_values_are_handed_to_the_reviewer() {
+    let report = report(
+        &req(&image("x-image-formats: [jpeg]")),
+        &req(&image("x-image-formats: [jpeg, webp]")),
+    );
+    let rules: Vec<Rule> = report.changes().map(|c| c.rule).collect();
+    assert_eq!(
+        rules,
+        vec![Rule::NotInterpreted],
+        "{}",
+        report.to_markdown()
+    );
+}
+
 /// The report says in plain words what a tightened limit does to callers, with the sizes.
 #[test]
 fn tightened_image_limits_say_what_callers_see() {
