@@ -258,11 +258,9 @@ pub const PII_KINDS: &[(&str, &str)] = &[
 ];
 
 /// The hand-written types that replace generated ones, derived from the `x-pii` marks of the
-/// component schemas that are strings: `Nik` → `crate::Nik` (masked), images →
-/// `crate::Base64Image` (bytes in, base64 out), secrets → `crate::Secret`, other personal data
-/// → `crate::Redacted<String>` (or `<chrono::NaiveDate>` for `format: date`). Their `Debug`
-/// never prints the value, which a derived one would. Object schemas (an `Address`) stay
-/// generated: their fields are masked by `pii_paths` where the library prints them.
+/// component schemas that are strings (the type per kind is `kyc_spec::PiiKind::replacement`,
+/// which `kyc-contract` reads too). Object schemas (an `Address`) stay generated: their fields
+/// are masked by `pii_paths` where the library prints them.
 pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
     let Some(components) = &spec.components else {
         return Vec::new();
@@ -280,13 +278,10 @@ pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
                 string.format,
                 openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date)
             );
-            let rust_type = match kind {
-                "nik" => "crate::Nik",
-                "image" => "crate::Base64Image",
-                "secret" => "crate::Secret",
-                _ if is_date => "crate::Redacted<chrono::NaiveDate>",
-                _ => "crate::Redacted<String>",
-            };
+            // An unknown kind is refused by `check`; read it as the safest, as kyc-spec does.
+            let rust_type = kyc_spec::PiiKind::parse(kind)
+                .unwrap_or(kyc_spec::PiiKind::Secret)
+                .replacement(is_date);
             Some((name.clone(), rust_type.to_string()))
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Turns the vendor OpenAPI specs in `openapi/` into Rust source.
 //!
-//! The root `build.rs` calls [`generate`] once per vendor; `kyc-contract` calls [`load_spec`] so
-//! that it reads specs exactly as the build does. Nothing here edits generated text: what
+//! The root `build.rs` calls [`generate`] once per vendor (specs are read by `kyc_spec::load`,
+//! which `kyc-contract` uses too, so both read a spec the same way). Nothing here edits generated text: what
 //! progenitor cannot handle is either removed from the spec before generation against an explicit
 //! list ([`VendorSpec::hand_written`]) or refused with a [`SpecError`] that names the file, the
 //! operation and the fix — progenitor itself would panic on several of these shapes.

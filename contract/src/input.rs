@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::resolve::{Document, unresolved_refs};
+use kyc_spec::{Spec, refs};
 
 /// Bad input: the file or revision, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +40,15 @@ pub struct SpecPair {
     /// The file, relative to the repository root (`openapi/kredibel.yaml`).
     pub file: String,
     /// The old revision.
-    pub old: Option<openapiv3::OpenAPI>,
+    pub old: Option<Spec>,
     /// The new revision.
-    pub new: Option<openapiv3::OpenAPI>,
+    pub new: Option<Spec>,
 }
 
-/// Reads and parses a spec file exactly as `build.rs` does, then checks its references.
-pub fn load_file(path: &Path) -> Result<openapiv3::OpenAPI, InputError> {
+/// Reads and parses a spec file exactly as `build.rs` does (through `kyc_spec::load`), then
+/// checks its references. The registry entry (`x-vendor`, ...) is not required: an old
+/// revision may predate it.
+pub fn load_file(path: &Path) -> Result<Spec, InputError> {
     let label = path.display().to_string();
     if !path.is_file() {
         let problem = if path.exists() {
@@ -56,16 +58,15 @@ pub fn load_file(path: &Path) -> Result<openapiv3::OpenAPI, InputError> {
         };
         return Err(InputError::new(label, problem));
     }
-    let spec = kyc_codegen::load_spec(path)
-        .map_err(|errors| InputError::new(&label, errors.to_string()))?;
-    check_refs(&label, &spec)?;
-    Ok(spec)
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| InputError::new(&label, format!("cannot read the file: {err}")))?;
+    parse_text(&label, &text)
 }
 
 /// Parses spec text exactly as `build.rs` does, then checks its references. `label` names it in
 /// messages.
-pub fn parse_text(label: &str, text: &str) -> Result<openapiv3::OpenAPI, InputError> {
-    let spec = kyc_codegen::parse_spec(label, text)
+pub fn parse_text(label: &str, text: &str) -> Result<Spec, InputError> {
+    let spec = kyc_spec::load::parse_without_registry(label, text)
         .map_err(|errors| InputError::new(label, errors.to_string()))?;
     check_refs(label, &spec)?;
     Ok(spec)
@@ -73,14 +74,14 @@ pub fn parse_text(label: &str, text: &str) -> Result<openapiv3::OpenAPI, InputEr
 
 /// Refuses a spec whose `$ref`s do not all resolve inside the file: comparing through a
 /// dangling reference would silently compare nothing.
-fn check_refs(label: &str, spec: &openapiv3::OpenAPI) -> Result<(), InputError> {
-    let dangling = unresolved_refs(&Document::new(spec));
+fn check_refs(label: &str, spec: &Spec) -> Result<(), InputError> {
+    let dangling = refs::dangling(spec.document());
     if dangling.is_empty() {
         return Ok(());
     }
     let list = dangling
         .iter()
-        .map(|(at, target)| format!("`$ref: {target}` at {at}"))
+        .map(|(at, target)| format!("`$ref: {target}` at #{at}"))
         .collect::<Vec<_>>()
         .join("; ");
     Err(InputError::new(
@@ -178,7 +179,7 @@ pub fn load_base(root: &Path, rev: &str) -> Result<Vec<SpecPair>, InputError> {
 }
 
 /// Loads `<root>/<file>` but names it `file` in messages, as the report does.
-fn load_labelled(root: &Path, file: &str) -> Result<openapiv3::OpenAPI, InputError> {
+fn load_labelled(root: &Path, file: &str) -> Result<Spec, InputError> {
     let text = std::fs::read_to_string(root.join(file))
         .map_err(|err| InputError::new(file, format!("cannot read the file: {err}")))?;
     parse_text(file, &text)

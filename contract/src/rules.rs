@@ -110,9 +110,11 @@ rules! {
     OperationIdRenamed = "operation-id-renamed", BreakingRust, &["api-operation-id-removed", "api-operation-id-added"];
     /// An operation was marked deprecated.
     OperationDeprecated = "operation-deprecated", Compatible, &["endpoint-deprecated"];
+    /// An `x-sunset` date was announced, moved or withdrawn: the day the vendor stops serving the operation.
+    OperationSunsetChanged = "operation-sunset-changed", Compatible, &[];
     /// Descriptions, summaries, titles, examples, tags or external docs changed.
     DocumentationChanged = "documentation-changed", Compatible, &[];
-    /// A keyword kyc-contract does not interpret (`x-` extensions, `readOnly`, `writeOnly`) changed: review it by hand.
+    /// A keyword kyc-contract does not interpret (`readOnly`, `writeOnly`, and `x-` extensions other than the project's vocabulary below) changed: review it by hand.
     NotInterpreted = "not-interpreted", Compatible, &[];
 
     // ---- security -------------------------------------------------------------------------
@@ -242,6 +244,12 @@ rules! {
     ResponseFormatAdded = "response-format-added", Compatible, &["response-property-type-specialized"];
     /// A response enum gained a value: the generated closed enum cannot decode it.
     ResponseEnumValueAdded = "response-enum-value-added", BreakingWire, &["response-property-enum-value-added"];
+    /// A response enum marked open (`x-open-enum: true` in the old revision) gained a value: clients built from the old spec decode it as an unlisted value.
+    ResponseOpenEnumValueAdded = "response-open-enum-value-added", Compatible, &[];
+    /// A response enum was marked open (`x-open-enum: true`): the vendor may send values it does not list, which clients built from the old spec fail to decode.
+    ResponseEnumOpened = "response-enum-opened", BreakingWire, &[];
+    /// A response enum is no longer marked open: the vendor promises listed values only.
+    ResponseEnumClosed = "response-enum-closed", Compatible, &[];
     /// A response enum lost a value: wire-compatible, but the Rust enum variant disappears.
     ResponseEnumValueRemoved = "response-enum-value-removed", BreakingRust, &["response-property-enum-value-removed"];
     /// A free response value became an enum.
@@ -276,6 +284,38 @@ rules! {
     ResponseVariantAdded = "response-variant-added", BreakingWire, &["response-body-one-of-added", "response-property-one-of-added"];
     /// A `oneOf`/`anyOf` alternative was removed from a response: the Rust enum variant disappears.
     ResponseVariantRemoved = "response-variant-removed", BreakingRust, &["response-body-one-of-removed", "response-property-one-of-removed"];
+
+    // ---- the project's vocabulary: image limits, personal data, billing, status -------------
+    /// An image limit of a request field was set or tightened (`x-max-bytes` down, `x-min-bytes` or `x-min-pixels` up, a format dropped from `x-image-formats`): images callers send today are refused, by the client before sending or by the vendor.
+    RequestImageLimitTightened = "request-image-limit-tightened", BreakingWire, &[];
+    /// An image limit of a request field was removed or loosened: more images are accepted.
+    RequestImageLimitRelaxed = "request-image-limit-relaxed", Compatible, &[];
+    /// An image limit of a response field was removed or loosened: the vendor may send images the old spec ruled out.
+    ResponseImageLimitRelaxed = "response-image-limit-relaxed", BreakingWire, &[];
+    /// An image limit of a response field was set or tightened: the vendor promises narrower images.
+    ResponseImageLimitTightened = "response-image-limit-tightened", Compatible, &[];
+    /// `x-pii` was added, removed or changed on a schema: what logs and `Debug` mask changes, and a component string schema becomes or stops being a hand-written type (`Nik`, `Base64Image`, `Secret`, `Redacted<T>`), which is breaking for Rust callers.
+    PiiMarkChanged = "pii-mark-changed", Compatible, &[];
+    /// An error code became charged (`x-charged`): calls answered with it, retries included, now cost money, and `VendorError::is_charged` says so.
+    ErrorBecameCharged = "error-became-charged", BreakingWire, &[];
+    /// An error code is no longer charged (`x-charged`).
+    ErrorNoLongerCharged = "error-no-longer-charged", Compatible, &[];
+    /// An error code comes with another HTTP status (`x-status`): callers matching on the status see another one.
+    ErrorStatusChanged = "error-status-changed", BreakingWire, &[];
+
+    // ---- callbacks (requests the vendor sends to the caller) --------------------------------
+    /// An operation declares a new callback: the vendor sends a new request to the caller.
+    CallbackAdded = "callback-added", Compatible, &[];
+    /// A callback was removed (or is sent elsewhere): receivers waiting for it never get it.
+    CallbackRemoved = "callback-removed", BreakingWire, &[];
+    /// A callback carries a new header.
+    CallbackHeaderAdded = "callback-header-added", Compatible, &[];
+    /// A callback no longer carries a header (`X-CALLBACK-TOKEN`): receivers that check it refuse every callback.
+    CallbackHeaderRemoved = "callback-header-removed", BreakingWire, &[];
+    /// The vendor no longer accepts an answer status from the receiver: receivers answering it are treated as failed deliveries.
+    CallbackAnswerChanged = "callback-answer-changed", BreakingWire, &[];
+    /// A callback payload's `$ref` names another schema: the type a receiver parses it into changes.
+    CallbackPayloadTypeChanged = "callback-payload-type-changed", BreakingRust, &[];
 
     // ---- defaults and generated Rust types -------------------------------------------------
     /// The `default` of a schema changed (documentation for the wire; may change the Rust field type).

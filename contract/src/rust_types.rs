@@ -2,17 +2,26 @@
 //! string (`Option<CertificateIssuanceRequestFullName>`, `Vec<RejectField>`, `i64`).
 //!
 //! Two revisions of a field whose strings differ mean Rust callers see a different type, even
-//! when the JSON on the wire is the same. The rules mirror typify's `convert_string`,
+//! when the JSON on the wire is the same. A component schema marked `x-pii` is written as the
+//! hand-written type that replaces it (`kyc_clients::Nik`), as kyc-spec says. The rules mirror typify's `convert_string`,
 //! `convert_integer`, `convert_number` and `struct_property`; they only need to be right about
 //! *whether* the type changes, not to spell it exactly as rustc would.
 
 use heck::ToPascalCase;
+use kyc_spec::{pii_replacement, refs};
 use serde_json::Value;
 
-/// The type of a schema used in position `hint` (the name typify gives an inline type there,
-/// `<Parent><Property>` in PascalCase).
-pub(crate) fn rust_type(schema: &Value, hint: &str) -> String {
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+/// The type of a schema of `document` used in position `hint` (the name typify gives an inline
+/// type there, `<Parent><Property>` in PascalCase).
+pub(crate) fn rust_type(document: &Value, schema: &Value, hint: &str) -> String {
+    if let Some(target) = refs::reference_of(schema) {
+        let replacement = target
+            .strip_prefix('#')
+            .and_then(|pointer| document.pointer(pointer))
+            .and_then(pii_replacement);
+        if let Some(path) = replacement {
+            return path.replace("crate::", "kyc_clients::");
+        }
         // Every component schema becomes a named type, whatever its shape.
         return target
             .rsplit('/')
@@ -33,9 +42,12 @@ pub(crate) fn rust_type(schema: &Value, hint: &str) -> String {
             "boolean" => "bool".to_string(),
             "array" => {
                 let items = schema.get("items").unwrap_or(&Value::Null);
-                format!("Vec<{}>", rust_type(items, &format!("{hint}Item")))
+                format!(
+                    "Vec<{}>",
+                    rust_type(document, items, &format!("{hint}Item"))
+                )
             }
-            "object" => object_type(schema, hint),
+            "object" => object_type(document, schema, hint),
             "any" => "serde_json::Value".to_string(),
             // oneOf / anyOf / allOf / not: a type of its own, named after its position.
             _ => hint.to_string(),
@@ -50,8 +62,13 @@ pub(crate) fn rust_type(schema: &Value, hint: &str) -> String {
 
 /// The type of a struct field: like [`rust_type`], wrapped in `Option` when the property is not
 /// required — unless typify can default it instead (arrays, maps, options, explicit defaults).
-pub(crate) fn rust_field_type(schema: &Value, required: bool, hint: &str) -> String {
-    let inner = rust_type(schema, hint);
+pub(crate) fn rust_field_type(
+    document: &Value,
+    schema: &Value,
+    required: bool,
+    hint: &str,
+) -> String {
+    let inner = rust_type(document, schema, hint);
     let has_default = schema.get("default").is_some();
     let defaultable = ["Option<", "Vec<", "Map<"]
         .iter()
@@ -101,7 +118,7 @@ fn string_type(schema: &Value, hint: &str) -> String {
     }
 }
 
-fn object_type(schema: &Value, hint: &str) -> String {
+fn object_type(document: &Value, schema: &Value, hint: &str) -> String {
     let has_properties = schema
         .get("properties")
         .and_then(Value::as_object)
@@ -113,7 +130,11 @@ fn object_type(schema: &Value, hint: &str) -> String {
         Some(Value::Object(values)) if !values.is_empty() => {
             format!(
                 "Map<String, {}>",
-                rust_type(&Value::Object(values.clone()), &format!("{hint}Value"))
+                rust_type(
+                    document,
+                    &Value::Object(values.clone()),
+                    &format!("{hint}Value")
+                )
             )
         }
         _ => "Map<String, serde_json::Value>".to_string(),

@@ -9,6 +9,7 @@
 //! | `x-status` | an error-code enum | [`status`] |
 //! | `x-threshold` | a score property | [`threshold`] |
 //! | `x-undocumented` | anything the vendor docs do not show | [`is_undocumented`] |
+//! | `x-open-enum` | a response enum the vendor may extend | [`is_open_enum`] |
 //! | `x-sunset` | an operation | [`crate::Operation::sunset`] |
 
 use std::fmt;
@@ -184,6 +185,13 @@ pub fn threshold(property: &Value) -> Option<f64> {
 /// `x-undocumented: true`: the vendor docs do not show this; the spec chose it.
 pub fn is_undocumented(node: &Value) -> bool {
     node.get("x-undocumented").and_then(Value::as_bool) == Some(true)
+}
+
+/// `x-open-enum: true` on an enum schema: the vendor may send values the enum does not list,
+/// and a client decodes them rather than failing (the response side only: a client still sends
+/// listed values alone).
+pub fn is_open_enum(schema: &Value) -> bool {
+    schema.get("x-open-enum").and_then(Value::as_bool) == Some(true)
 }
 
 /// One callback an operation declares (OpenAPI `callbacks`): a request the vendor sends to a

@@ -85,15 +85,28 @@ pub fn parse(label: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
 
 /// The [`Spec`] view of a parsed document.
 pub fn from_openapi(label: &str, openapi: openapiv3::OpenAPI) -> Result<LoadedSpec, SpecErrors> {
-    let document = serde_json::to_value(&openapi).map_err(|err| {
+    let document = to_document(label, &openapi)?;
+    let spec = Spec::from_value(document).map_err(|err| {
+        SpecError::general(label, format!("`{}` {}", err.path, err.problem), err.fix)
+    })?;
+    Ok(LoadedSpec { openapi, spec })
+}
+
+/// Parses spec text as [`parse`] does, without requiring the registry entry (see
+/// [`Spec::without_registry`]): for tools that read revisions of a spec which may predate it.
+pub fn parse_without_registry(label: &str, text: &str) -> Result<Spec, SpecErrors> {
+    let openapi = parse_spec(label, text)?;
+    let document = to_document(label, &openapi)?;
+    Ok(Spec::without_registry(document))
+}
+
+fn to_document(label: &str, openapi: &openapiv3::OpenAPI) -> Result<serde_json::Value, SpecErrors> {
+    serde_json::to_value(openapi).map_err(|err| {
         SpecError::general(
             label,
             format!("cannot be written as JSON: {err}"),
             "report this as a kyc-spec bug",
         )
-    })?;
-    let spec = Spec::from_value(document).map_err(|err| {
-        SpecError::general(label, format!("`{}` {}", err.path, err.problem), err.fix)
-    })?;
-    Ok(LoadedSpec { openapi, spec })
+        .into()
+    })
 }

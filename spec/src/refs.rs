@@ -31,10 +31,15 @@ pub fn schema_ref(name: &str) -> String {
     format!("#/components/schemas/{name}")
 }
 
-/// Follows `node`'s `$ref`s in `document` until a node without one, with the name of the last
-/// component followed. A reference that does not resolve stops the walk at the referencing node.
-pub fn resolve_named<'a>(document: &'a Value, mut node: &'a Value) -> (&'a Value, Option<&'a str>) {
-    let mut name = None;
+/// Follows `node`'s `$ref`s in `document` until a node without one, with the last reference
+/// followed (`#/components/schemas/Nik`: the reached node's pointer, `#` first), `None` when
+/// `node` is no reference. A reference that does not resolve stops the walk at the referencing
+/// node.
+pub fn resolve_reference<'a>(
+    document: &'a Value,
+    mut node: &'a Value,
+) -> (&'a Value, Option<&'a str>) {
+    let mut last = None;
     for _ in 0..MAX_DEPTH {
         let Some(reference) = reference_of(node) else {
             break;
@@ -45,10 +50,17 @@ pub fn resolve_named<'a>(document: &'a Value, mut node: &'a Value) -> (&'a Value
         else {
             break;
         };
-        name = component(reference).map(|(_, n)| n);
+        last = Some(reference);
         node = target;
     }
-    (node, name)
+    (node, last)
+}
+
+/// Follows `node`'s `$ref`s in `document` until a node without one, with the name of the last
+/// component followed (see [`resolve_reference`]).
+pub fn resolve_named<'a>(document: &'a Value, node: &'a Value) -> (&'a Value, Option<&'a str>) {
+    let (node, reference) = resolve_reference(document, node);
+    (node, reference.and_then(component).map(|(_, name)| name))
 }
 
 /// Follows `node`'s `$ref`s in `document` (see [`resolve_named`]).
@@ -117,6 +129,10 @@ mod tests {
         let (node, name) = resolve_named(&doc, &doc["components"]["schemas"]["A"]);
         assert_eq!(node, &json!({"type": "string"}));
         assert_eq!(name, Some("B"));
+        let (_, reference) = resolve_reference(&doc, &doc["components"]["schemas"]["A"]);
+        assert_eq!(reference, Some("#/components/schemas/B"));
+        let plain = &doc["components"]["schemas"]["B"];
+        assert_eq!(resolve_reference(&doc, plain), (plain, None));
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! because the same change means opposite things in the two directions: a tightened constraint
 //! breaks requests, a widened one breaks responses.
 
+mod callbacks;
+mod constraints;
+mod object;
 mod operation;
+mod parameters;
 mod schema;
+mod security;
 mod spec;
+mod vocabulary;
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::document::{Document, OperationView};
 use crate::report::{Change, OperationRef};
-use crate::resolve::{Document, OperationView};
 use crate::rules::{Class, Rule};
 
 /// Which way data flows through the schema being compared.
@@ -81,8 +87,8 @@ impl Ctx {
 /// Compares two revisions of one spec.
 #[derive(Debug)]
 pub(crate) struct Walker<'a> {
-    old: &'a Document,
-    new: &'a Document,
+    old: Document<'a>,
+    new: Document<'a>,
     findings: Vec<Finding>,
     /// `$ref` pairs already walked in the current operation, per direction: stops recursive
     /// schemas, and reports a shared schema once per operation rather than once per use.
@@ -94,7 +100,7 @@ pub(crate) struct Walker<'a> {
 
 /// Every change between two revisions of one spec: spec-level changes first, then operations in
 /// the new revision's order, then removed operations.
-pub(crate) fn compare(old: &Document, new: &Document) -> Vec<Change> {
+pub(crate) fn compare(old: Document<'_>, new: Document<'_>) -> Vec<Change> {
     let mut walker = Walker {
         old,
         new,
@@ -109,7 +115,7 @@ pub(crate) fn compare(old: &Document, new: &Document) -> Vec<Change> {
         let start = walker.findings.len();
         let counterpart = old_ops
             .iter()
-            .position(|o| o.method == new_op.method && o.key_path == new_op.key_path);
+            .position(|o| o.method() == new_op.method() && o.key_path == new_op.key_path);
         match counterpart {
             Some(i) => {
                 matched[i] = true;
@@ -227,8 +233,8 @@ impl<'a> Walker<'a> {
     fn scope(&mut self, start: usize, op: &OperationView<'_>) {
         let operation = OperationRef {
             operation_id: op.id().to_string(),
-            method: op.method.clone(),
-            path: op.path.clone(),
+            method: op.method().to_string(),
+            path: op.path().to_string(),
         };
         for finding in &mut self.findings[start..] {
             finding.change.operation = Some(operation.clone());
@@ -243,9 +249,14 @@ fn defined_at(pointer: &str, keyword: &str) -> Option<String> {
         if keyword.is_empty() {
             pointer.to_string()
         } else {
-            format!("{pointer}/{}", crate::resolve::escape(keyword))
+            format!("{pointer}/{}", kyc_spec::refs::escape(keyword))
         }
     })
+}
+
+/// The component schema a node references (`Nik` for `$ref: "#/components/schemas/Nik"`).
+fn ref_name(node: &serde_json::Value) -> Option<&str> {
+    kyc_spec::refs::reference_of(node).and_then(kyc_spec::refs::schema_name)
 }
 
 /// A JSON value as it reads in a message: strings bare, everything else as compact JSON.
@@ -253,5 +264,18 @@ fn show(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// `s` for a plural count.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A keyword's value as a message shows it: `` `5` ``, or `(none)` when absent.
+fn shown(value: Option<&serde_json::Value>) -> String {
+    match value {
+        Some(v) => format!("`{}`", show(v)),
+        None => "(none)".to_string(),
     }
 }

@@ -1,21 +1,14 @@
-//! One operation against its counterpart: the method name, parameters, request body, responses
-//! and security.
+//! One operation against its counterpart: the method name, deprecation, request body and
+//! responses (parameters, security and callbacks have modules of their own).
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::ToPascalCase;
+use kyc_spec::refs::escape;
 use serde_json::Value;
 
-use super::schema::pair_renames;
-use super::{Ctx, Direction, Walker, defined_at};
-use crate::resolve::{
-    Document, Node, OperationView, empty_object, escape, is_documentation, structure,
-};
+use super::{Ctx, Direction, Walker, ref_name};
+use crate::document::{Node, OperationView, empty_object, is_documentation};
 use crate::rules::Rule;
 use crate::rust_types::rust_type;
-
-/// Parameter keywords that change how a value is written on the wire.
-const SERIALIZATION: [&str; 4] = ["style", "explode", "allowReserved", "allowEmptyValue"];
 
 impl<'a> Walker<'a> {
     /// Compares an operation with its counterpart (same method, same path).
@@ -40,28 +33,52 @@ impl<'a> Walker<'a> {
             );
         }
         self.documentation(&base, "operation", old.op, new.op);
-        let deprecated = |op: &Value| {
-            op.get("deprecated")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-        };
-        if !deprecated(old.op) && deprecated(new.op) {
-            self.push(
-                Rule::OperationDeprecated,
-                format!("{base}.deprecated"),
-                None,
-                "operation marked deprecated".into(),
-                String::new(),
-            );
-        }
+        self.lifecycle(&base, old, new);
         self.parameters(&base, old, new);
         self.request_body(&base, old, new);
         self.responses(&base, old, new);
         self.security(&base, old, new);
+        self.callbacks(&base, old, new);
+    }
+
+    /// `deprecated` and the `x-sunset` date.
+    fn lifecycle(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
+        let (o, n) = (old.operation, new.operation);
+        let note = |walker: &mut Self, rule: Rule, key: &str, what: String| {
+            walker.push(rule, format!("{base}.{key}"), None, what, String::new());
+        };
+        if o.deprecated != n.deprecated {
+            if n.deprecated {
+                let sunset = n
+                    .sunset
+                    .as_deref()
+                    .map(|date| format!(" (the vendor stops serving it on {date})"))
+                    .unwrap_or_default();
+                let what =
+                    format!("operation marked deprecated{sunset}: callers should move off it");
+                note(self, Rule::OperationDeprecated, "deprecated", what);
+            } else {
+                let what = "operation no longer deprecated".to_string();
+                note(self, Rule::DocumentationChanged, "deprecated", what);
+            }
+        }
+        let what = match (&o.sunset, &n.sunset) {
+            (None, Some(date)) => format!(
+                "sunset announced (`x-sunset`): the vendor stops serving the operation on {date}; callers must move off it before then"
+            ),
+            (Some(was), Some(date)) if was != date => format!(
+                "sunset moved (`x-sunset`) from {was} to {date}: the vendor stops serving the operation on {date}"
+            ),
+            (Some(was), None) => {
+                format!("sunset (`x-sunset`, {was}) withdrawn: no end date is announced any more")
+            }
+            _ => return,
+        };
+        note(self, Rule::OperationSunsetChanged, "x-sunset", what);
     }
 
     /// Reports changed documentation keywords of an object that is not a schema.
-    fn documentation(&mut self, loc: &str, what: &str, old: &Value, new: &Value) {
+    pub(super) fn documentation(&mut self, loc: &str, what: &str, old: &Value, new: &Value) {
         let mut keys: Vec<&str> = old
             .as_object()
             .into_iter()
@@ -87,171 +104,6 @@ impl<'a> Walker<'a> {
             );
         }
     }
-
-    fn parameters(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
-        let olds = parameters(self.old, old);
-        let news = parameters(self.new, new);
-        let op_name = new.id().to_pascal_case();
-        for (key, new_param) in &news {
-            let Some(old_param) = olds.get(key) else {
-                continue;
-            };
-            let (location, name) = key;
-            let loc = format!("{base}.parameters.{location}.{name}");
-            let ctx = Ctx {
-                loc: loc.clone(),
-                slot: loc.clone(),
-                place: format!("{location} parameter `{name}`"),
-                field: String::new(),
-                direction: Direction::Request,
-                old_name: format!("{}{}", old.id().to_pascal_case(), name.to_pascal_case()),
-                new_name: format!("{op_name}{}", name.to_pascal_case()),
-                parameter_root: true,
-                body: false,
-            };
-            let start = self.findings.len();
-            let (o, n) = (old_param.value, new_param.value);
-            self.documentation(&loc, &ctx.place, o, n);
-            let is_required =
-                |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
-            if is_required(o) != is_required(n) {
-                let rule = if is_required(n) {
-                    Rule::ParameterBecameRequired
-                } else {
-                    Rule::ParameterBecameOptional
-                };
-                let what = if is_required(n) {
-                    "became required"
-                } else {
-                    "became optional"
-                };
-                self.emit(
-                    &ctx,
-                    rule,
-                    ".required",
-                    defined_at(&new_param.pointer, "required"),
-                    what.into(),
-                );
-            }
-            for keyword in SERIALIZATION.iter().filter(|k| o.get(**k) != n.get(**k)) {
-                let what =
-                    format!("`{keyword}` changed: the value is written differently on the wire");
-                self.emit(
-                    &ctx,
-                    Rule::RequestTypeChanged,
-                    &format!(".{keyword}"),
-                    None,
-                    what,
-                );
-            }
-            let (os, ns) = (
-                self.old.child(old_param, "schema"),
-                self.new.child(new_param, "schema"),
-            );
-            let schema_ctx = Ctx {
-                loc: format!("{loc}.schema"),
-                ..ctx.clone()
-            };
-            self.schema(&schema_ctx, os, ns);
-            let old_type = rust_type(o.get("schema").unwrap_or(&Value::Null), &ctx.old_name);
-            let new_type = rust_type(n.get("schema").unwrap_or(&Value::Null), &ctx.new_name);
-            if old_type != new_type {
-                let effect = format!(
-                    "the builder method `{}` now takes `{new_type}` (was `{old_type}`)",
-                    name.to_snake_case()
-                );
-                self.rust_effect(start, &ctx, effect);
-            }
-        }
-
-        let removed: Vec<&(String, String)> =
-            olds.keys().filter(|k| !news.contains_key(*k)).collect();
-        let added: Vec<&(String, String)> =
-            news.keys().filter(|k| !olds.contains_key(*k)).collect();
-        // Renames are looked for within one location: a query parameter that became a header
-        // is a removal and an addition.
-        let mut renames: BTreeMap<(String, String), String> = BTreeMap::new();
-        let locations: BTreeSet<&String> = removed.iter().map(|(l, _)| l).collect();
-        for location in locations {
-            let gone: Vec<&String> = removed
-                .iter()
-                .filter(|(l, _)| l == location)
-                .map(|(_, n)| n)
-                .collect();
-            let new_names: Vec<&String> = added
-                .iter()
-                .filter(|(l, _)| l == location)
-                .map(|(_, n)| n)
-                .collect();
-            let pairs = pair_renames(&gone, &new_names, |r, a| {
-                let (rk, ak) = ((location.clone(), r.clone()), (location.clone(), a.clone()));
-                same_parameter(olds[&rk].value, news[&ak].value)
-            });
-            for (from, to) in pairs {
-                renames.insert((location.clone(), from.clone()), to.clone());
-            }
-        }
-        for key in &removed {
-            let (location, name) = key;
-            let loc = format!("{base}.parameters.{location}.{name}");
-            let method = name.to_snake_case();
-            let (rule, what) = match renames.get(*key) {
-                Some(to) => (
-                    Rule::ParameterRenamed,
-                    format!(
-                        "{location} parameter `{name}` renamed to `{to}` (same schema): callers send the old name, and the builder method `{method}` becomes `{}`",
-                        to.to_snake_case()
-                    ),
-                ),
-                None => (
-                    Rule::ParameterRemoved,
-                    format!(
-                        "{location} parameter `{name}` removed: callers still send it, and the builder method `{method}` disappears"
-                    ),
-                ),
-            };
-            self.push(
-                rule,
-                loc.clone(),
-                defined_at(&olds[*key].pointer, ""),
-                what,
-                loc,
-            );
-        }
-        let renamed_to: BTreeSet<(&String, &String)> = renames
-            .iter()
-            .map(|((location, _), to)| (location, to))
-            .collect();
-        for key in added.iter().filter(|(l, n)| !renamed_to.contains(&(l, n))) {
-            let (location, name) = key;
-            let loc = format!("{base}.parameters.{location}.{name}");
-            let param = news[*key].value;
-            let method = name.to_snake_case();
-            let (rule, what) = if param.get("required").and_then(Value::as_bool) == Some(true) {
-                (
-                    Rule::ParameterAddedRequired,
-                    format!(
-                        "new required {location} parameter `{name}`: callers built from the old spec do not send it (new builder method `{method}`)"
-                    ),
-                )
-            } else {
-                (
-                    Rule::ParameterAddedOptional,
-                    format!(
-                        "new optional {location} parameter `{name}` (new builder method `{method}`)"
-                    ),
-                )
-            };
-            self.push(
-                rule,
-                loc.clone(),
-                defined_at(&news[*key].pointer, ""),
-                what,
-                loc,
-            );
-        }
-    }
-
     fn request_body(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
         let loc = format!("{base}.requestBody");
         let ob = self.old.resolve(
@@ -339,7 +191,7 @@ impl<'a> Walker<'a> {
 
     /// Compares the `content` maps of a request body or a response: media types, then each
     /// shared media type's schema. `rules` are the (added, removed, type changed) rules.
-    fn content(
+    pub(super) fn content(
         &mut self,
         loc: &str,
         ctx: &Ctx,
@@ -387,16 +239,17 @@ impl<'a> Walker<'a> {
             if !os.is_null() && !ns.is_null() {
                 self.schema(&ctx, on, nn);
             }
-            let describe = |schema: &Value, name: &str| {
+            let describe = |document: &Value, schema: &Value, name: &str| {
                 if schema.is_null() {
                     "no body".to_string()
                 } else {
-                    format!("`{}`", rust_type(schema, name))
+                    format!("`{}`", rust_type(document, schema, name))
                 }
             };
-            let (old_type, new_type) = (describe(os, &ctx.old_name), describe(ns, &ctx.new_name));
+            let old_type = describe(self.old.root(), os, &ctx.old_name);
+            let new_type = describe(self.new.root(), ns, &ctx.new_name);
             if old_type != new_type {
-                if let (Some(a), Some(b)) = (ref_of(os), ref_of(ns)) {
+                if let (Some(a), Some(b)) = (ref_name(os), ref_name(ns)) {
                     self.ref_switches.insert((a.to_string(), b.to_string()));
                 }
                 let what = format!(
@@ -555,239 +408,4 @@ impl<'a> Walker<'a> {
             );
         }
     }
-
-    fn security(&mut self, base: &str, old: &OperationView<'a>, new: &OperationView<'a>) {
-        let loc = if new.op.get("security").is_some() {
-            format!("{base}.security")
-        } else {
-            "security".to_string()
-        };
-        let (os, ns) = (
-            requirements(self.old.security_of(old.op)),
-            requirements(self.new.security_of(new.op)),
-        );
-        let describe = |alt: &Alternative| {
-            if alt.is_empty() {
-                "anonymous".to_string()
-            } else {
-                alt.iter()
-                    .map(|(scheme, scopes)| {
-                        if scopes.is_empty() {
-                            format!("`{scheme}`")
-                        } else {
-                            format!(
-                                "`{scheme}` ({})",
-                                scopes.iter().cloned().collect::<Vec<_>>().join(", ")
-                            )
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            }
-        };
-        let add = |walker: &mut Self, rule: Rule, what: String| {
-            walker.push(rule, loc.clone(), None, what, loc.clone());
-        };
-        if os.is_empty() && !ns.is_empty() {
-            let alts = ns.iter().map(describe).collect::<Vec<_>>().join(" or ");
-            add(
-                self,
-                Rule::SecurityRequired,
-                format!("authentication now required ({alts}) where none was"),
-            );
-        } else if !os.is_empty() && ns.is_empty() {
-            add(
-                self,
-                Rule::SecurityNoLongerRequired,
-                "authentication no longer required".into(),
-            );
-        } else {
-            let schemes = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
-            for alt in os.iter().filter(|a| !ns.contains(a)) {
-                match ns.iter().find(|n| schemes(n) == schemes(alt)) {
-                    Some(same) => {
-                        for (scheme, scopes) in alt {
-                            let now = &same[scheme];
-                            let added: Vec<&String> = now.difference(scopes).collect();
-                            let removed: Vec<&String> = scopes.difference(now).collect();
-                            if !added.is_empty() {
-                                let what = format!(
-                                    "`{scheme}` now also needs scope(s) {}",
-                                    quoted(&added)
-                                );
-                                add(self, Rule::SecurityScopeAdded, what);
-                            }
-                            if !removed.is_empty() {
-                                let what = format!(
-                                    "`{scheme}` no longer needs scope(s) {}",
-                                    quoted(&removed)
-                                );
-                                add(self, Rule::SecurityScopeRemoved, what);
-                            }
-                        }
-                    }
-                    None => add(
-                        self,
-                        Rule::SecurityRemoved,
-                        format!(
-                            "security alternative {} removed: callers using it are refused",
-                            describe(alt)
-                        ),
-                    ),
-                }
-            }
-            for alt in ns
-                .iter()
-                .filter(|n| !os.contains(n) && !os.iter().any(|o| schemes(o) == schemes(n)))
-            {
-                add(
-                    self,
-                    Rule::SecurityAdded,
-                    format!("security alternative {} added", describe(alt)),
-                );
-            }
-        }
-        // A scheme kept by name but redefined sends credentials differently.
-        let used = |alts: &[Alternative]| {
-            alts.iter()
-                .flat_map(|a| a.keys().cloned())
-                .collect::<BTreeSet<_>>()
-        };
-        for scheme in used(&os).intersection(&used(&ns)) {
-            let pointer = format!("#/components/securitySchemes/{}", escape(scheme));
-            let definition = |doc: &Document| {
-                let node = doc.resolve(doc.get(&pointer).unwrap_or(&Value::Null), pointer.clone());
-                let mut value = structure(node.value);
-                if let Some(map) = value.as_object_mut() {
-                    map.remove("bearerFormat");
-                }
-                value
-            };
-            let (od, nd) = (definition(self.old), definition(self.new));
-            if od != nd {
-                let what = format!(
-                    "security scheme `{scheme}` changed from {} to {}: credentials are sent differently",
-                    summary(&od),
-                    summary(&nd)
-                );
-                self.push(
-                    Rule::SecuritySchemeChanged,
-                    loc.clone(),
-                    Some(pointer),
-                    what,
-                    loc.clone(),
-                );
-            }
-        }
-    }
-}
-
-/// One security alternative: scheme name → scopes.
-type Alternative = BTreeMap<String, BTreeSet<String>>;
-
-fn requirements(value: &Value) -> Vec<Alternative> {
-    value
-        .as_array()
-        .map(|alts| {
-            alts.iter()
-                .filter_map(Value::as_object)
-                .map(|alt| {
-                    alt.iter()
-                        .map(|(scheme, scopes)| {
-                            let scopes = scopes
-                                .as_array()
-                                .map(|s| {
-                                    s.iter()
-                                        .filter_map(Value::as_str)
-                                        .map(str::to_string)
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            (scheme.clone(), scopes)
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn quoted(items: &[&String]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A security scheme definition in a few words: `http bearer`, `apiKey in header X-Key`.
-fn summary(definition: &Value) -> String {
-    let get = |k: &str| {
-        definition
-            .get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    };
-    let words = match get("type") {
-        "http" => format!("http {}", get("scheme")),
-        "apiKey" => format!("apiKey in {} `{}`", get("in"), get("name")),
-        "" => "nothing".to_string(),
-        other => other.to_string(),
-    };
-    format!("`{}`", words.trim())
-}
-
-fn ref_of(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.rsplit('/').next())
-}
-
-/// Whether two parameters differ only in name: same location, requiredness and schema.
-fn same_parameter(old: &Value, new: &Value) -> bool {
-    let strip = |p: &Value| {
-        let mut value = structure(p);
-        if let Some(map) = value.as_object_mut() {
-            map.remove("name");
-        }
-        value
-    };
-    strip(old) == strip(new)
-}
-
-/// The parameters of an operation by (location, name): the path item's, overridden by the
-/// operation's own.
-fn parameters<'d>(
-    doc: &'d Document,
-    op: &OperationView<'d>,
-) -> BTreeMap<(String, String), Node<'d>> {
-    let mut out = BTreeMap::new();
-    let sources = [
-        (
-            op.path_parameters,
-            op.pointer
-                .rsplit_once('/')
-                .map(|(item, _)| item.to_string())
-                .unwrap_or_default(),
-        ),
-        (
-            op.op.get("parameters").unwrap_or(&Value::Null),
-            op.pointer.clone(),
-        ),
-    ];
-    for (list, owner) in sources {
-        for (i, param) in list.as_array().into_iter().flatten().enumerate() {
-            let node = doc.resolve(param, format!("{owner}/parameters/{i}"));
-            let get = |k: &str| {
-                node.value
-                    .get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            out.insert((get("in"), get("name")), node.clone());
-        }
-    }
-    out
 }

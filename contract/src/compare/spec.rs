@@ -2,11 +2,12 @@
 //! which is a type in the generated `types` module, used by an operation or not).
 
 use heck::ToPascalCase;
+use kyc_spec::refs::escape;
 use serde_json::Value;
 
 use super::Walker;
-use super::schema::pair_renames;
-use crate::resolve::{empty_object, escape, structure};
+use super::object::pair_renames;
+use crate::document::structure;
 use crate::rules::Rule;
 
 impl Walker<'_> {
@@ -51,8 +52,8 @@ impl Walker<'_> {
     }
 
     fn schemas(&mut self) {
-        let olds = self.old.schemas().unwrap_or_else(|| empty_object());
-        let news = self.new.schemas().unwrap_or_else(|| empty_object());
+        let olds = self.old.schemas();
+        let news = self.new.schemas();
         let removed: Vec<&String> = olds.keys().filter(|k| !news.contains_key(*k)).collect();
         let added: Vec<&String> = news.keys().filter(|k| !olds.contains_key(*k)).collect();
         // References to the schema itself inside its structure (recursion) would differ by name

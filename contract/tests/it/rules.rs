@@ -6,11 +6,11 @@
 
 use kyc_contract::{Class, Rule, diff_vendor};
 
-use crate::support::{OK, check, op, params, parse, req, req_with, resp, resp_with};
+use crate::support::{OK, op, params, parse, req, req_with, resp, resp_with};
 
-const WIRE: Class = Class::BreakingWire;
-const RUST: Class = Class::BreakingRust;
-const COMPAT: Class = Class::Compatible;
+pub(crate) const WIRE: Class = Class::BreakingWire;
+pub(crate) const RUST: Class = Class::BreakingRust;
+pub(crate) const COMPAT: Class = Class::Compatible;
 
 /// Declares one test per case and the list of rule ids the cases cover.
 macro_rules! cases {
@@ -18,13 +18,14 @@ macro_rules! cases {
         $(
             #[test]
             fn $name() {
-                check($rule, $class, &$old, &$new);
+                crate::support::check($rule, $class, &$old, &$new);
             }
         )*
         /// Every rule id some case above exercises.
-        const COVERED: &[&str] = &[$($rule),*];
+        pub(crate) const COVERED: &[&str] = &[$($rule),*];
     };
 }
+pub(crate) use cases;
 
 const STR: &str = "{type: object, properties: {a: {type: string}}}";
 const STR_REQ: &str = "{type: object, required: [a], properties: {a: {type: string}}}";
@@ -50,8 +51,8 @@ cases! {
         op(&format!("operationId: list_things\nsummary: List things\n{OK}")),
         op(&format!("operationId: list_things\nsummary: List every thing\n{OK}"));
     not_interpreted: "not-interpreted" => COMPAT,
-        req("{type: object, properties: {img: {type: string, format: byte, x-max-bytes: 1048576}}}"),
-        req("{type: object, properties: {img: {type: string, format: byte, x-max-bytes: 524288}}}");
+        resp("{type: object, properties: {score: {type: number, x-threshold: 0.7}}}"),
+        resp("{type: object, properties: {score: {type: number, x-threshold: 0.8}}}");
 
     // ---- security -------------------------------------------------------------------------
     security_required: "security-required" => WIRE, secured(""), secured("security: [{bearer: []}]");
@@ -342,7 +343,11 @@ fn every_rule_has_a_case() {
     let missing: Vec<&str> = Rule::ALL
         .iter()
         .map(|r| r.id())
-        .filter(|id| !COVERED.contains(id) && !["spec-added", "spec-removed"].contains(id))
+        .filter(|id| {
+            !COVERED.contains(id)
+                && !crate::vocabulary::COVERED.contains(id)
+                && !["spec-added", "spec-removed"].contains(id)
+        })
         .collect();
     assert!(missing.is_empty(), "rules without a test case: {missing:?}");
 }

@@ -3,7 +3,7 @@
 use kyc_contract::{Class, Report, Rule, diff};
 
 /// Parses a spec the way the tool does (panics with the parser's message: the test data is wrong).
-pub(crate) fn parse(label: &str, yaml: &str) -> openapiv3::OpenAPI {
+pub(crate) fn parse(label: &str, yaml: &str) -> kyc_spec::Spec {
     kyc_contract::input::parse_text(label, yaml)
         .unwrap_or_else(|err| panic!("test spec does not parse: {err}\n{yaml}"))
 }

@@ -1,0 +1,71 @@
+//! The hand-written Rust types that stand for `x-pii` schemas in generated code: `kyc-codegen`
+//! asks here which type replaces a marked component schema, and `kyc-contract` asks the same to
+//! say how a changed mark changes a caller's types.
+
+use serde_json::Value;
+
+use crate::PiiKind;
+
+impl PiiKind {
+    /// The type that replaces a component string schema with this mark, as generated code
+    /// names it: `crate::Nik` (masked), `crate::Base64Image` (bytes in, base64 out),
+    /// `crate::Secret`, and `crate::Redacted<String>` for other personal data
+    /// (`crate::Redacted<chrono::NaiveDate>` for a `format: date` string). Their `Debug` never
+    /// prints the value, which a derived one would.
+    pub fn replacement(self, is_date: bool) -> &'static str {
+        match self {
+            Self::Nik => "crate::Nik",
+            Self::Image => "crate::Base64Image",
+            Self::Secret => "crate::Secret",
+            _ if is_date => "crate::Redacted<chrono::NaiveDate>",
+            _ => "crate::Redacted<String>",
+        }
+    }
+}
+
+/// The hand-written type that replaces the component schema `schema` (references not
+/// followed) in generated code, when it is a string marked `x-pii`. Objects (an address) stay
+/// generated: their fields are masked where the library prints them.
+pub fn pii_replacement(schema: &Value) -> Option<&'static str> {
+    let kind = PiiKind::of(schema)?;
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let is_date = schema.get("format").and_then(Value::as_str) == Some("date");
+    Some(kind.replacement(is_date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn marked_strings_are_replaced_objects_are_not() {
+        assert_eq!(
+            pii_replacement(&json!({"type": "string", "x-pii": "nik"})),
+            Some("crate::Nik")
+        );
+        assert_eq!(
+            pii_replacement(&json!({"type": "string", "format": "date", "x-pii": "birth-date"})),
+            Some("crate::Redacted<chrono::NaiveDate>")
+        );
+        assert_eq!(
+            pii_replacement(&json!({"type": "string", "x-pii": "email"})),
+            Some("crate::Redacted<String>")
+        );
+        assert_eq!(
+            pii_replacement(&json!({"type": "object", "x-pii": "address"})),
+            None
+        );
+        assert_eq!(pii_replacement(&json!({"type": "string"})), None);
+    }
+
+    #[test]
+    fn open_enum_marker() {
+        assert!(crate::extensions::is_open_enum(
+            &json!({"enum": ["a"], "x-open-enum": true})
+        ));
+        assert!(!crate::extensions::is_open_enum(&json!({"enum": ["a"]})));
+    }
+}
