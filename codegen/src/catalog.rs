@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+use kyc_spec::{PiiKind, extensions, refs};
+use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, StatusCode, Type};
+use serde_json::Value;
 
 use crate::check::{operations, resolve_parameter, resolve_response};
 
@@ -36,7 +38,7 @@ pub struct OperationSummary {
 
 fn schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<String> {
     match schema? {
-        ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_string),
+        ReferenceOr::Reference { reference } => refs::schema_name(reference).map(str::to_string),
         ReferenceOr::Item(_) => Some("(inline)".into()),
     }
 }
@@ -122,9 +124,10 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
 }
 
 /// Rust source for the catalog module of one vendor. It is `include!`d inside the vendor module,
-/// next to the generated `types`.
+/// next to the generated `types`. `document` is `spec` as JSON, which `kyc-spec` reads.
 pub(crate) fn catalog_source(
     spec: &OpenAPI,
+    document: &Value,
     hand_written: &[String],
     replacements: &[(String, String)],
 ) -> String {
@@ -220,42 +223,24 @@ pub(crate) fn catalog_source(
          pub fn pii_paths(schema: &str) -> &'static [(&'static str, crate::privacy::Pii)] {\n    \
          match schema {\n",
     );
-    if let Some(components) = &spec.components {
-        for (name, schema) in &components.schemas {
-            let paths = pii_paths(spec, schema);
-            if paths.is_empty() {
-                continue;
-            }
-            let entries: Vec<String> = paths
-                .iter()
-                .map(|(path, kind)| {
-                    let variant = PII_KINDS
-                        .iter()
-                        .find(|(k, _)| k == kind)
-                        .map(|(_, v)| *v)
-                        .unwrap_or("Secret");
-                    format!("({path:?}, crate::privacy::Pii::{variant})")
-                })
-                .collect();
-            let _ = writeln!(out, "        {name:?} => &[{}],", entries.join(", "));
+    for name in &names {
+        let Some(schema) = document.pointer(&format!("/components/schemas/{}", refs::escape(name)))
+        else {
+            continue;
+        };
+        let paths = extensions::pii_paths(document, schema);
+        if paths.is_empty() {
+            continue;
         }
+        let entries: Vec<String> = paths
+            .iter()
+            .map(|(path, kind)| format!("({path:?}, crate::privacy::Pii::{})", kind.variant_name()))
+            .collect();
+        let _ = writeln!(out, "        {name:?} => &[{}],", entries.join(", "));
     }
     out.push_str("        _ => &[],\n    }\n}\n");
     out
 }
-
-/// The kinds of personal or secret data a spec marks with `x-pii`, and the Rust variant each
-/// becomes in `kyc_clients::privacy::Pii`.
-pub const PII_KINDS: &[(&str, &str)] = &[
-    ("nik", "Nik"),
-    ("name", "Name"),
-    ("birth-date", "BirthDate"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("address", "Address"),
-    ("image", "Image"),
-    ("secret", "Secret"),
-];
 
 /// The hand-written types that replace generated ones, derived from the `x-pii` marks of the
 /// component schemas that are strings (the type per kind is `kyc_spec::PiiKind::replacement`,
@@ -270,7 +255,8 @@ pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
         .iter()
         .filter_map(|(name, schema)| {
             let schema = schema.as_item()?;
-            let kind = schema.schema_data.extensions.get("x-pii")?.as_str()?;
+            // `check` has refused unknown kinds before this runs.
+            let kind = PiiKind::parse(schema.schema_data.extensions.get("x-pii")?.as_str()?)?;
             let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
                 return None;
             };
@@ -278,88 +264,8 @@ pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
                 string.format,
                 openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date)
             );
-            // An unknown kind is refused by `check`; read it as the safest, as kyc-spec does.
-            let rust_type = kyc_spec::PiiKind::parse(kind)
-                .unwrap_or(kyc_spec::PiiKind::Secret)
-                .replacement(is_date);
+            let rust_type = kind.replacement(is_date);
             Some((name.clone(), rust_type.to_string()))
         })
         .collect()
-}
-
-/// Where personal data sits in values of `schema`: `(path, kind)` pairs, the path in dotted
-/// form with `[]` for "every item" (`results[].names`), `""` for the whole value.
-pub fn pii_paths(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    walk_pii(spec, schema, "", 0, &mut out);
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn walk_pii(
-    spec: &OpenAPI,
-    schema: &ReferenceOr<Schema>,
-    path: &str,
-    depth: usize,
-    out: &mut Vec<(String, String)>,
-) {
-    // The vendor specs have no recursive schemas; the bound keeps a future one from looping.
-    if depth > 16 {
-        return;
-    }
-    let schema = match schema {
-        ReferenceOr::Item(schema) => schema,
-        ReferenceOr::Reference { reference } => {
-            let Some(target) = reference
-                .strip_prefix("#/components/schemas/")
-                .and_then(|name| spec.components.as_ref()?.schemas.get(name))
-            else {
-                return;
-            };
-            return walk_pii(spec, target, path, depth + 1, out);
-        }
-    };
-    if let Some(kind) = schema
-        .schema_data
-        .extensions
-        .get("x-pii")
-        .and_then(|v| v.as_str())
-    {
-        out.push((path.to_string(), kind.to_string()));
-        return;
-    }
-    let join = |name: &str| {
-        if path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{path}.{name}")
-        }
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
-            for (name, property) in &object.properties {
-                walk_pii(spec, &property.clone().unbox(), &join(name), depth + 1, out);
-            }
-        }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(items) = &array.items {
-                walk_pii(
-                    spec,
-                    &items.clone().unbox(),
-                    &format!("{path}[]"),
-                    depth + 1,
-                    out,
-                );
-            }
-        }
-        SchemaKind::OneOf { one_of: members }
-        | SchemaKind::AnyOf { any_of: members }
-        | SchemaKind::AllOf { all_of: members } => {
-            for member in members {
-                walk_pii(spec, member, path, depth + 1, out);
-            }
-        }
-        _ => {}
-    }
 }

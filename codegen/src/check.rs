@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, StatusCode};
+use serde_json::Value;
 
-use kyc_spec::{SpecError, SpecErrors};
+use kyc_spec::{PiiKind, SpecError, SpecErrors, refs};
 
 /// Every operation of a spec with its method and path, in document order.
 pub(crate) fn operations(
@@ -31,19 +32,18 @@ pub(crate) fn operation_label(method: &str, path: &str, op: &Operation) -> Strin
     }
 }
 
-/// Runs every check; returns all problems at once.
+/// Runs every check; returns all problems at once. `document` is `spec` as JSON, for the
+/// checks that look at every key in it.
 pub(crate) fn check(
     file: &str,
     spec: &OpenAPI,
+    document: &Value,
     hand_written: &[String],
     replacements: &[(String, String)],
 ) -> Result<(), SpecErrors> {
     let mut problems = Vec::new();
-    // One JSON view of the whole document, for the checks that look at every key in it.
-    if let Ok(document) = serde_json::to_value(spec) {
-        check_refs(file, &document, &mut problems);
-        check_pii_kinds(file, &document, &mut problems);
-    }
+    check_refs(file, document, &mut problems);
+    check_pii_kinds(file, document, &mut problems);
     check_schema_names(file, spec, &mut problems);
 
     let mut seen_ids = BTreeMap::new();
@@ -167,36 +167,25 @@ fn suggest_operation_id(method: &str, path: &str) -> String {
     format!("{}_{}", method, words.join("_")).to_snake_case()
 }
 
-fn check_refs(file: &str, document: &serde_json::Value, problems: &mut Vec<SpecError>) {
-    let mut refs = Vec::new();
-    collect_key(document, "", "$ref", &mut refs);
-    for (at, target) in refs {
-        let target = target.as_str().unwrap_or_default();
-        let resolved = target
-            .strip_prefix("#/")
-            .map(|pointer| {
-                let pointer = format!("/{pointer}");
-                document.pointer(&pointer).is_some()
-            })
-            .unwrap_or(false);
-        if !resolved {
-            let fix = if target.starts_with('#') {
-                let name = target.rsplit('/').next().unwrap_or_default();
-                format!(
-                    "define `{name}` under the components section the reference points into, or \
-                     correct the reference's spelling"
-                )
-            } else {
-                "only references within the same file (`#/components/...`) are supported; inline \
-                 the external definition into components"
+fn check_refs(file: &str, document: &Value, problems: &mut Vec<SpecError>) {
+    for (at, target) in refs::dangling(document) {
+        let fix = match refs::component(&target) {
+            Some((section, name)) => format!(
+                "define `{name}` under `components/{section}`, or correct the reference's spelling"
+            ),
+            None if target.starts_with('#') => {
+                "point the reference at a component, written `#/components/<section>/<name>`"
                     .to_string()
-            };
-            problems.push(SpecError::general(
-                file,
-                format!("`$ref: {target}` at {at} does not resolve"),
-                fix,
-            ));
-        }
+            }
+            None => "only references within the same file (`#/components/...`) are supported; \
+                     inline the external definition into components"
+                .to_string(),
+        };
+        problems.push(SpecError::general(
+            file,
+            format!("`$ref: {target}` at {at} does not resolve"),
+            fix,
+        ));
     }
 }
 
@@ -268,6 +257,14 @@ fn check_parameters(
     }
 }
 
+/// The name of the component a typed reference points at, when it points into `section`
+/// (`#/components/parameters/MagicReply` is `MagicReply` in `parameters`).
+fn component_in<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
+    refs::component(reference)
+        .filter(|(found, _)| *found == section)
+        .map(|(_, name)| name)
+}
+
 pub(crate) fn resolve_parameter<'a>(
     spec: &'a OpenAPI,
     p: &'a ReferenceOr<Parameter>,
@@ -275,11 +272,8 @@ pub(crate) fn resolve_parameter<'a>(
     match p {
         ReferenceOr::Item(p) => Some(p),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            match spec.components.as_ref()?.parameters.get(name)? {
-                ReferenceOr::Item(p) => Some(p),
-                ReferenceOr::Reference { .. } => None,
-            }
+            let name = component_in(reference, "parameters")?;
+            spec.components.as_ref()?.parameters.get(name)?.as_item()
         }
     }
 }
@@ -291,7 +285,7 @@ fn resolve_request_body<'a>(
     match b {
         ReferenceOr::Item(b) => Some(b),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            let name = component_in(reference, "requestBodies")?;
             spec.components
                 .as_ref()?
                 .request_bodies
@@ -308,7 +302,7 @@ pub(crate) fn resolve_response<'a>(
     match r {
         ReferenceOr::Item(r) => Some(r),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
+            let name = component_in(reference, "responses")?;
             spec.components.as_ref()?.responses.get(name)?.as_item()
         }
     }
@@ -469,53 +463,25 @@ fn check_responses(spec: &OpenAPI, op: &Operation, report: &mut impl FnMut(Strin
     }
 }
 
-fn check_pii_kinds(file: &str, document: &serde_json::Value, problems: &mut Vec<SpecError>) {
-    let mut found = Vec::new();
-    collect_key(document, "", "x-pii", &mut found);
-    let known: Vec<&str> = crate::catalog::PII_KINDS.iter().map(|(k, _)| *k).collect();
-    for (at, value) in found {
-        if !value.as_str().is_some_and(|v| known.contains(&v)) {
+fn check_pii_kinds(file: &str, document: &Value, problems: &mut Vec<SpecError>) {
+    let mut unknown = Vec::new();
+    refs::walk(document, &mut String::new(), &mut |at, node| {
+        if let Some(value) = node.get("x-pii")
+            && value.as_str().and_then(PiiKind::parse).is_none()
+        {
+            // A mark's value names a kind, never personal data itself, so it can be shown.
             let shown = value
                 .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| value.to_string());
-            problems.push(SpecError::general(
-                file,
-                format!("`x-pii: {shown}` at {at} is not a known kind of personal data"),
-                format!("use one of: {}", known.join(", ")),
-            ));
+                .map_or_else(|| value.to_string(), str::to_string);
+            unknown.push((at.to_string(), shown));
         }
-    }
-}
-
-/// Every value under key `wanted`, anywhere in the document, with the JSON pointer of the
-/// object that holds it.
-fn collect_key(
-    value: &serde_json::Value,
-    at: &str,
-    wanted: &str,
-    out: &mut Vec<(String, serde_json::Value)>,
-) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, child) in map {
-                if key == wanted {
-                    out.push((at.to_string(), child.clone()));
-                } else {
-                    collect_key(
-                        child,
-                        &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
-                        wanted,
-                        out,
-                    );
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_key(child, &format!("{at}/{i}"), wanted, out);
-            }
-        }
-        _ => {}
+    });
+    let known: Vec<&str> = PiiKind::ALL.iter().map(|kind| kind.as_str()).collect();
+    for (at, shown) in unknown {
+        problems.push(SpecError::general(
+            file,
+            format!("`x-pii: {shown}` at {at} is not a known kind of personal data"),
+            format!("use one of: {}", known.join(", ")),
+        ));
     }
 }

@@ -5,13 +5,16 @@
 //! progenitor cannot handle is either removed from the spec before generation against an explicit
 //! list ([`VendorSpec::hand_written`]) or refused with a [`SpecError`] that names the file, the
 //! operation and the fix — progenitor itself would panic on several of these shapes.
+//!
+//! What a spec says is read through `kyc-spec` (`$ref`s, `x-pii` marks, the registry); this
+//! crate adds only the checks progenitor needs and the generated sources.
 
 mod catalog;
 mod check;
 
 use std::path::{Path, PathBuf};
 
-pub use catalog::{OperationSummary, PII_KINDS, operation_summaries, pii_paths, pii_replacements};
+pub use catalog::{OperationSummary, operation_summaries, pii_replacements};
 pub use kyc_spec::load::{load_spec, parse_spec};
 pub use kyc_spec::{SpecError, SpecErrors};
 
@@ -57,9 +60,19 @@ pub fn generate_from(
     vendor: &VendorSpec,
 ) -> Result<Generated, SpecErrors> {
     let file_label = file.display().to_string();
+    let as_json_failed = |err: serde_json::Error| {
+        SpecErrors::one(SpecError::general(
+            &file_label,
+            format!("cannot be written as JSON: {err}"),
+            "report this as a kyc-codegen bug",
+        ))
+    };
+    // The JSON view kyc-spec reads (refs, x-pii); progenitor takes the typed one.
+    let document = serde_json::to_value(spec).map_err(as_json_failed)?;
     check::check(
         &file_label,
         spec,
+        &document,
         &vendor.hand_written,
         &vendor.replacements,
     )?;
@@ -68,14 +81,9 @@ pub fn generate_from(
     let vendor = &vendor;
     let generable = check::without_hand_written(spec, &vendor.hand_written);
     let client = run_progenitor(&file_label, &generable, vendor)?;
-    let catalog = catalog::catalog_source(spec, &vendor.hand_written, &vendor.replacements);
-    let spec_json = serde_json::to_string(spec).map_err(|err| {
-        SpecErrors::one(SpecError::general(
-            &file_label,
-            format!("cannot be written as JSON: {err}"),
-            "report this as a kyc-codegen bug",
-        ))
-    })?;
+    let catalog =
+        catalog::catalog_source(spec, &document, &vendor.hand_written, &vendor.replacements);
+    let spec_json = serde_json::to_string(spec).map_err(as_json_failed)?;
     Ok(Generated {
         client,
         catalog,

@@ -202,6 +202,26 @@ fn unknown_ref() {
 }
 
 #[test]
+fn unknown_ref_outside_components() {
+    check(
+        "unknown_ref_outside_components",
+        &VALID
+            .replace("#/components/schemas/Thing\"}", "#/definitions/Thing\"}")
+            .replace(
+                "#/components/schemas/Problem\"}",
+                "common.yaml#/components/schemas/Problem\"}",
+            ),
+        &[],
+        &[
+            "`$ref: #/definitions/Thing`",
+            "`#/components/<section>/<name>`",
+            "`$ref: common.yaml#/components/schemas/Problem`",
+            "inline the external definition",
+        ],
+    );
+}
+
+#[test]
 fn multipart_not_listed_as_hand_written() {
     check(
         "multipart_not_hand_written",

@@ -10,9 +10,7 @@
 use base64::Engine as _;
 use kyc_spec::image::{ImageError, ImageFormat, ImageInfo, ImageRule, ImageRuleViolation};
 
-/// The prefix of a trigger comment: `kyc-sandbox:<outcome>` in an image's comment selects a
-/// documented error outcome (see the README).
-pub const TRIGGER_PREFIX: &str = "kyc-sandbox:";
+pub use kyc_spec::image::sample::TRIGGER_PREFIX;
 
 /// How far into an image a trigger comment is looked for.
 pub const TRIGGER_WINDOW: usize = 16 * 1024;

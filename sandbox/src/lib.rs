@@ -38,7 +38,7 @@ pub mod images;
 mod kredibel;
 pub mod observe;
 mod rate_limit;
-pub mod samples;
+pub use kyc_spec::image::sample as samples;
 mod server;
 pub mod spec;
 pub mod telemetry;

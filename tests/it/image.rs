@@ -585,7 +585,7 @@ fn rule_messages_give_the_rule_and_the_size_or_shape() {
 }
 
 #[test]
-fn svg_pixel_rule_applies_only_to_a_declared_size() {
+fn svg_pixel_rule_applies_to_the_declared_size() {
     let rule = ImageRule {
         min_width: Some(480),
         min_height: Some(640),
@@ -598,9 +598,35 @@ fn svg_pixel_rule_applies_only_to_a_declared_size() {
     );
     let by_view_box = br#"<svg viewBox="0 0 480 640"/>"#;
     assert!(rule.validate(by_view_box).is_ok());
-    // No size at all: scalable, drawn at whatever size the reader wants; the rule is met.
-    let no_size = br#"<svg xmlns="http://www.w3.org/2000/svg"><circle r="5"/></svg>"#;
-    assert!(rule.validate(no_size).is_ok());
+    // No size at all, or only in units with no pixel size: drawn at whatever size the reader
+    // wants, so the minimum cannot be checked and the image is refused, as the sandbox does.
+    for no_size in [
+        &br#"<svg xmlns="http://www.w3.org/2000/svg"><circle r="5"/></svg>"#[..],
+        br#"<svg width="10cm" height="15cm"/>"#,
+    ] {
+        assert_eq!(
+            rule.validate(no_size),
+            Err(ImageRejection::Violation(
+                ImageRuleViolation::SvgWithoutSize {
+                    min_width: Some(480),
+                    min_height: Some(640),
+                }
+            ))
+        );
+    }
+    assert_eq!(
+        rule.validate_base64(&b64(br#"<svg><g/></svg>"#))
+            .unwrap_err()
+            .to_string(),
+        "is an SVG that declares no pixel size (no `width` and `height` in pixels, no \
+         `viewBox`), so its size cannot be checked; the minimum is 480×640"
+    );
+    // Without a minimum-pixels rule an SVG needs no size.
+    let formats_only = ImageRule {
+        formats: vec![ImageFormat::Svg],
+        ..ImageRule::default()
+    };
+    assert!(formats_only.validate(br#"<svg><g/></svg>"#).is_ok());
 }
 
 #[test]
@@ -653,7 +679,7 @@ fn rules_from_extensions() {
     .into_iter()
     .collect();
     assert_eq!(
-        ImageRule::from_extensions(&extensions),
+        ImageRule::from_extensions(|key| extensions.get(key)),
         Some(ImageRule {
             formats: vec![ImageFormat::Jpeg, ImageFormat::Png],
             min_bytes: None,
@@ -664,7 +690,10 @@ fn rules_from_extensions() {
     );
     let not_an_image: IndexMap<String, serde_json::Value> =
         [("x-pii".to_string(), json!("name"))].into_iter().collect();
-    assert_eq!(ImageRule::from_extensions(&not_an_image), None);
+    assert_eq!(
+        ImageRule::from_extensions(|key| not_an_image.get(key)),
+        None
+    );
 }
 
 /// Every image rule of a spec, by `Schema` or `Schema.property` name.
@@ -689,7 +718,8 @@ fn image_rules(spec: &OpenAPI) -> Vec<(String, ImageRule)> {
 }
 
 fn rule_of(name: &str, schema: &Schema) -> Option<(String, ImageRule)> {
-    ImageRule::from_extensions(&schema.schema_data.extensions).map(|rule| (name.to_string(), rule))
+    ImageRule::from_extensions(|key| schema.schema_data.extensions.get(key))
+        .map(|rule| (name.to_string(), rule))
 }
 
 fn load(file: &str) -> OpenAPI {
@@ -740,7 +770,8 @@ fn the_specs_image_rules_are_the_documented_limits() {
 
 #[test]
 fn the_sandbox_samples_read_the_same() {
-    // The sandbox's own image generator, an independent writer of the same headers.
+    // The sample writer the sandbox's tests and the tour use (`kyc_spec::image::sample`, as
+    // `kyc_sandbox::samples`): written apart from the reader, sharing only `ImageFormat`.
     use kyc_sandbox::samples::Image;
     for (sample, format, size) in [
         (Image::jpeg(640, 480), ImageFormat::Jpeg, (640, 480)),
@@ -751,6 +782,10 @@ fn the_sandbox_samples_read_the_same() {
         let bytes = sample.bytes(120 * 1024);
         let found = inspect(&bytes).unwrap();
         assert_eq!(found, info(format, Some(size), 120 * 1024));
-        assert_eq!(inspect_base64(&sample.base64(120 * 1024)), Ok(found));
+        let encoded = sample.base64(120 * 1024);
+        // Its hand-written encoder agrees with the `base64` crate's.
+        assert_eq!(encoded, b64(&bytes));
+        assert_eq!(inspect_base64(&encoded), Ok(found));
+        assert_eq!(sample.format(), format);
     }
 }

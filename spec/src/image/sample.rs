@@ -1,68 +1,76 @@
-//! Synthetic images of an exact byte size and pixel size, for tests, the tour and the
-//! benchmark: the sandbox reads only headers, so a well-formed header followed by filler is
+//! Synthetic images of an exact byte size and pixel size, for tests, benchmarks and the tour:
+//! the client and the sandbox read only headers, so a well-formed header followed by filler is
 //! all it takes to exercise every size, format and dimension rule, without shipping photos.
 //!
-//! ```
-//! use kyc_sandbox::samples::Image;
+//! The writer shares [`ImageFormat`] and the PNG CRC-32 with the reader in [`super`], and every
+//! sample reads back through [`inspect`](super::inspect) as what it was built to be.
 //!
-//! // A 120 KB, 640×480 JPEG that asks the sandbox for `no_face_detected`.
+//! ```
+//! use kyc_spec::image::{ImageFormat, inspect, sample::Image};
+//!
+//! // A 120 KB, 640×480 JPEG that asks the offline sandbox for `no_face_detected`.
 //! let jpeg = Image::jpeg(640, 480).with_trigger("no_face_detected").bytes(120 * 1024);
 //! assert_eq!(jpeg.len(), 120 * 1024);
+//! let info = inspect(&jpeg)?;
+//! assert_eq!((info.format, info.dimensions()), (ImageFormat::Jpeg, Some((640, 480))));
+//! # Ok::<(), kyc_spec::image::ImageError>(())
 //! ```
 
-use base64::Engine as _;
-use kyc_spec::image::ImageFormat;
+use super::base64;
+use super::format::{ImageFormat, PNG_SIGNATURE};
+use super::png::crc32;
 
-use crate::images::TRIGGER_PREFIX;
+/// The prefix of a sandbox trigger comment: an image whose comment reads
+/// `kyc-sandbox:<outcome>` makes the offline sandbox answer that documented outcome (see
+/// `sandbox/README.md`).
+pub const TRIGGER_PREFIX: &str = "kyc-sandbox:";
 
-/// The 8-byte PNG file signature.
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-/// A synthetic image: format, pixel size and an optional trigger comment.
+/// A synthetic image: format, pixel size and an optional comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {
     format: ImageFormat,
     width: u16,
     height: u16,
-    trigger: Option<String>,
+    comment: Option<String>,
 }
 
 impl Image {
     /// A baseline JPEG of `width` × `height` pixels.
     pub fn jpeg(width: u16, height: u16) -> Self {
-        Self {
-            format: ImageFormat::Jpeg,
-            width,
-            height,
-            trigger: None,
-        }
+        Self::new(ImageFormat::Jpeg, width, height)
     }
 
     /// An RGB PNG of `width` × `height` pixels.
     pub fn png(width: u16, height: u16) -> Self {
-        Self {
-            format: ImageFormat::Png,
-            width,
-            height,
-            trigger: None,
-        }
+        Self::new(ImageFormat::Png, width, height)
     }
 
-    /// An SVG of `width` × `height` pixels.
+    /// An SVG whose root element declares `width` × `height` pixels.
     pub fn svg(width: u16, height: u16) -> Self {
+        Self::new(ImageFormat::Svg, width, height)
+    }
+
+    /// An image of `format`, `width` × `height` pixels.
+    pub fn new(format: ImageFormat, width: u16, height: u16) -> Self {
         Self {
-            format: ImageFormat::Svg,
+            format,
             width,
             height,
-            trigger: None,
+            comment: None,
         }
     }
 
-    /// Adds the comment `kyc-sandbox:<outcome>` (JPEG COM segment, PNG tEXt chunk, SVG
-    /// comment), which makes the sandbox answer that documented outcome.
-    pub fn with_trigger(mut self, outcome: &str) -> Self {
-        self.trigger = Some(outcome.to_string());
+    /// Adds `comment` to the image: a JPEG COM segment (cut at 65,533 bytes, the most a segment
+    /// holds), a PNG `tEXt` chunk keyed `Comment`, an XML comment before the SVG root.
+    pub fn with_comment(mut self, comment: &str) -> Self {
+        self.comment = Some(comment.to_string());
         self
+    }
+
+    /// Adds the comment `kyc-sandbox:<outcome>` ([`TRIGGER_PREFIX`]), which makes the offline
+    /// sandbox answer that documented outcome.
+    pub fn with_trigger(self, outcome: &str) -> Self {
+        self.with_comment(&format!("{TRIGGER_PREFIX}{outcome}"))
     }
 
     /// The format.
@@ -82,13 +90,7 @@ impl Image {
     /// The file's bytes, `size` long, base64-encoded (standard alphabet, padded), as Kredibel
     /// takes them.
     pub fn base64(&self, size: usize) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.bytes(size))
-    }
-
-    fn comment(&self) -> Option<String> {
-        self.trigger
-            .as_ref()
-            .map(|outcome| format!("{TRIGGER_PREFIX}{outcome}"))
+        base64::encode(&self.bytes(size))
     }
 
     fn jpeg_bytes(&self, size: usize) -> Vec<u8> {
@@ -98,7 +100,7 @@ impl Image {
             0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
             0x00, 0x01, 0x00, 0x00,
         ]); // APP0 JFIF
-        if let Some(comment) = self.comment() {
+        if let Some(comment) = &self.comment {
             let length = u16::try_from(comment.len() + 2).unwrap_or(u16::MAX);
             out.extend_from_slice(&[0xFF, 0xFE]);
             out.extend_from_slice(&length.to_be_bytes());
@@ -127,7 +129,7 @@ impl Image {
         ihdr.extend_from_slice(&u32::from(self.height).to_be_bytes());
         ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no interlace
         chunk(&mut out, b"IHDR", &ihdr);
-        if let Some(comment) = self.comment() {
+        if let Some(comment) = &self.comment {
             chunk(&mut out, b"tEXt", format!("Comment\0{comment}").as_bytes());
         }
         // IDAT overhead (12) and IEND (12) follow the filler.
@@ -141,7 +143,8 @@ impl Image {
 
     fn svg_bytes(&self, size: usize) -> Vec<u8> {
         let comment = self
-            .comment()
+            .comment
+            .as_ref()
             .map(|c| format!("<!-- {c} -->"))
             .unwrap_or_default();
         let head = format!(
@@ -164,6 +167,7 @@ fn fill(out: &mut Vec<u8>, len: usize, ceiling: u8) {
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
+        // Below `ceiling`, so it fits a byte.
         out.push((state % u32::from(ceiling)) as u8);
     }
 }
@@ -172,27 +176,17 @@ fn fill(out: &mut Vec<u8>, len: usize, ceiling: u8) {
 fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     let length = u32::try_from(data.len()).unwrap_or(u32::MAX);
     out.extend_from_slice(&length.to_be_bytes());
+    let start = out.len();
     out.extend_from_slice(kind);
     out.extend_from_slice(data);
-    out.extend_from_slice(&crc32(kind.iter().chain(data)).to_be_bytes());
-}
-
-/// CRC-32 (IEEE), as PNG chunks use.
-fn crc32<'a>(bytes: impl Iterator<Item = &'a u8>) -> u32 {
-    let mut crc = 0xFFFF_FFFF_u32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::{inspect, inspect_base64};
 
     #[test]
     fn sizes_are_exact() {
@@ -207,8 +201,43 @@ mod tests {
     }
 
     #[test]
-    fn png_crc_is_the_standard_one() {
-        // The CRC of an empty IEND chunk is a well-known constant.
-        assert_eq!(crc32(b"IEND".iter()), 0xAE42_6082);
+    fn every_sample_reads_back_as_built() {
+        for format in ImageFormat::ALL {
+            for comment in [None, Some("kyc-sandbox:no_face_detected")] {
+                let mut sample = Image::new(format, 640, 480);
+                if let Some(comment) = comment {
+                    sample = sample.with_comment(comment);
+                }
+                let info = inspect(&sample.bytes(20_000)).unwrap();
+                assert_eq!(info.format, format);
+                assert_eq!(info.dimensions(), Some((640, 480)));
+                assert_eq!(info.bytes, 20_000);
+                assert_eq!(inspect_base64(&sample.base64(20_000)), Ok(info));
+            }
+        }
+    }
+
+    #[test]
+    fn comments_are_where_readers_look() {
+        let needle = b"kyc-sandbox:request_error";
+        let contains = |bytes: &[u8], part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+        let jpeg = Image::jpeg(10, 10).with_trigger("request_error").bytes(0);
+        assert!(contains(
+            &jpeg,
+            b"\xFF\xFE\x00\x1Bkyc-sandbox:request_error"
+        ));
+        let png = Image::png(10, 10).with_trigger("request_error").bytes(0);
+        assert!(contains(&png, b"tEXtComment\0kyc-sandbox:request_error"));
+        let svg = Image::svg(10, 10).with_trigger("request_error").bytes(0);
+        assert!(contains(&svg, b"<!-- kyc-sandbox:request_error -->"));
+        assert!(!contains(&Image::png(10, 10).bytes(0), needle));
+    }
+
+    #[test]
+    fn an_overlong_jpeg_comment_is_cut_to_one_segment() {
+        let comment = "x".repeat(70_000);
+        let jpeg = Image::jpeg(10, 10).with_comment(&comment).bytes(0);
+        assert_eq!(&jpeg[20..24], &[0xFF, 0xFE, 0xFF, 0xFF]);
+        assert_eq!(inspect(&jpeg).unwrap().dimensions(), Some((10, 10)));
     }
 }
