@@ -17,7 +17,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use crate::config::{RetryPolicy, SandboxConfig};
 use crate::faults::{FAULT_HEADER, FaultAction, Faults};
 use crate::ids::Ids;
-use crate::iluma::{self, CallbackLog, CallbackProduct, IlumaState};
+use crate::iluma::{self, CallbackLog, IlumaState};
 use crate::kredibel::{self, KredibelState};
 use crate::observe::{RequestLog, UNMATCHED};
 use crate::rate_limit::RateLimiter;
@@ -112,13 +112,10 @@ impl SandboxApp {
         self.state.iluma.callbacks.log()
     }
 
-    /// Registers `url` (`http://...`) as the callback URL of `product`, as
+    /// Registers `url` (`http://...`) as the callback URL of `product`, the name of a callback
+    /// the spec declares ([`crate::declared_callbacks`]), as
     /// `POST /iluma/_sandbox/callback_urls/{product}` does.
-    pub fn set_callback_url(
-        &self,
-        product: CallbackProduct,
-        url: &str,
-    ) -> Result<(), iluma::CallbackUrlError> {
+    pub fn set_callback_url(&self, product: &str, url: &str) -> Result<(), iluma::CallbackUrlError> {
         self.state.iluma.callbacks.set_url(product, url)
     }
 

@@ -43,7 +43,7 @@ use crate::validation::{self, Issue};
 
 pub(crate) use callbacks::Callbacks;
 pub use callbacks::{
-    CALLBACK_TOKEN_HEADER, CallbackDelivery, CallbackLog, CallbackProduct, CallbackUrlError,
+    CallbackDelivery, CallbackLog, CallbackUrlError, DeclaredCallback, declared_callbacks,
 };
 
 /// The prefix of the keys the sandbox accepts.

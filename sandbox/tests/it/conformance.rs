@@ -27,7 +27,7 @@ use crate::support::{
 };
 
 /// OpenAPI 3.0 schema → JSON Schema (draft 7), strict about unknown properties.
-fn to_json_schema(schema: &Value) -> Value {
+pub(crate) fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let mut out = Map::new();
