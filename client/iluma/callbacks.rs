@@ -246,9 +246,7 @@ impl CallbackVerifier {
     /// Checks that `headers` carry exactly one [token header](token_header), equal to the
     /// expected token (compared in constant time; see the [module docs](self)).
     pub fn verify(&self, headers: &HeaderMap) -> Result<(), CallbackError> {
-        let mut values = headers
-            .get_all(&declarations().token_header_name)
-            .iter();
+        let mut values = headers.get_all(&declarations().token_header_name).iter();
         let Some(value) = values.next() else {
             return Err(CallbackError::MissingToken);
         };
@@ -298,7 +296,11 @@ pub fn detect_kind(body: &[u8]) -> Result<CallbackKind, CallbackError> {
     // The most specific: the candidate whose required set holds every other candidate's.
     let requires_all_of = |kind: CallbackKind, other: CallbackKind| {
         let required = &kind.declared().required;
-        other.declared().required.iter().all(|p| required.contains(p))
+        other
+            .declared()
+            .required
+            .iter()
+            .all(|p| required.contains(p))
     };
     candidates
         .iter()
@@ -467,7 +469,9 @@ mod tests {
 
     #[test]
     fn every_declared_payload_has_its_variant_and_its_own_schema() {
-        let mut schemas: Vec<&str> = CallbackKind::all().map(CallbackKind::payload_schema).collect();
+        let mut schemas: Vec<&str> = CallbackKind::all()
+            .map(CallbackKind::payload_schema)
+            .collect();
         assert_eq!(schemas.len(), 3, "individual, entity, KTP");
         for kind in CallbackKind::all() {
             // `{}` fails to decode but is recognised: the variant exists.
@@ -479,6 +483,10 @@ mod tests {
         }
         schemas.sort_unstable();
         schemas.dedup();
-        assert_eq!(schemas.len(), 3, "two callbacks share a payload: IlumaCallback::kind needs the kind carried");
+        assert_eq!(
+            schemas.len(),
+            3,
+            "two callbacks share a payload: IlumaCallback::kind needs the kind carried"
+        );
     }
 }

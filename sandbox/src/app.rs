@@ -115,7 +115,11 @@ impl SandboxApp {
     /// Registers `url` (`http://...`) as the callback URL of `product`, the name of a callback
     /// the spec declares ([`crate::declared_callbacks`]), as
     /// `POST /iluma/_sandbox/callback_urls/{product}` does.
-    pub fn set_callback_url(&self, product: &str, url: &str) -> Result<(), iluma::CallbackUrlError> {
+    pub fn set_callback_url(
+        &self,
+        product: &str,
+        url: &str,
+    ) -> Result<(), iluma::CallbackUrlError> {
         self.state.iluma.callbacks.set_url(product, url)
     }
 

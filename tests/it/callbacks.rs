@@ -146,7 +146,10 @@ async fn individual_screening_callback_on_its_product_path() {
     let (base, mut received) = receiver(verifier_for(&client).await).await;
     sandbox
         .app()
-        .set_callback_url("individual_cft_peps", &format!("{base}/individual_cft_peps"))
+        .set_callback_url(
+            "individual_cft_peps",
+            &format!("{base}/individual_cft_peps"),
+        )
         .unwrap();
 
     let screening = client
@@ -246,7 +249,10 @@ async fn a_wrong_token_gets_401_and_the_sandbox_retries() {
         receiver(CallbackVerifier::new("not-the-sandbox-token").unwrap()).await;
     sandbox
         .app()
-        .set_callback_url("individual_cft_peps", &format!("{base}/individual_cft_peps"))
+        .set_callback_url(
+            "individual_cft_peps",
+            &format!("{base}/individual_cft_peps"),
+        )
         .unwrap();
 
     client

@@ -127,9 +127,8 @@ mod tests {
                 "{at}: every callback carries the token header, and only it"
             );
         }
-        assert_eq!(declarations().callbacks.len(), {
-            spec.operations().iter().map(|op| op.callbacks.len()).sum()
-        });
+        let in_spec: usize = spec.operations().iter().map(|op| op.callbacks.len()).sum();
+        assert_eq!(declarations().callbacks.len(), in_spec);
     }
 
     #[test]

@@ -270,9 +270,11 @@ impl Callbacks {
                     backoff = backoff.saturating_mul(2);
                 }
                 attempts += 1;
-                let outcome =
-                    tokio::time::timeout(policy.timeout, post_once(&target, &token, payload.clone()))
-                        .await;
+                let outcome = tokio::time::timeout(
+                    policy.timeout,
+                    post_once(&target, &token, payload.clone()),
+                )
+                .await;
                 if let Ok(Ok(status)) = outcome {
                     last_status = Some(status);
                     if (200..300).contains(&status) {
@@ -364,7 +366,11 @@ pub(crate) async fn set_url(
     let Ok(registration) = serde_json::from_slice::<Registration>(&bytes) else {
         return errors::invalid_field("url", "Send {\"url\": \"http://...\"}.");
     };
-    match app.iluma.callbacks.set_url(&callback.name, &registration.url) {
+    match app
+        .iluma
+        .callbacks
+        .set_url(&callback.name, &registration.url)
+    {
         Ok(()) => Json(Registered {
             product: &callback.name,
             url: Some(&registration.url),
@@ -411,14 +417,21 @@ mod tests {
             .filter_map(|(_, op)| op.get("callbacks")?.as_object())
             .map(serde_json::Map::len)
             .sum();
-        assert_eq!(declared.len(), in_spec, "a callback the sandbox cannot read");
+        assert_eq!(
+            declared.len(),
+            in_spec,
+            "a callback the sandbox cannot read"
+        );
         assert!(!declared.is_empty());
         let kyc = kyc_spec::Spec::from_value(spec.document().clone()).unwrap();
         for callback in declared {
             // The sandbox sends the resource it answered: the payload must be that schema.
             let response = kyc
                 .operation(&callback.operation_id)
-                .and_then(|op| kyc.operation_node(op).pointer("/responses/200/content/application~1json/schema/$ref"))
+                .and_then(|op| {
+                    kyc.operation_node(op)
+                        .pointer("/responses/200/content/application~1json/schema/$ref")
+                })
                 .and_then(serde_json::Value::as_str);
             assert_eq!(
                 response,
@@ -433,10 +446,16 @@ mod tests {
     #[test]
     fn only_declared_products_take_a_url() {
         let callbacks = Callbacks::new("t".into());
-        assert!(callbacks.set_url("individual_cft_peps", "http://127.0.0.1:9/hook").is_ok());
+        assert!(
+            callbacks
+                .set_url("individual_cft_peps", "http://127.0.0.1:9/hook")
+                .is_ok()
+        );
         assert_eq!(
             callbacks.set_url("nothing", "http://127.0.0.1:9/hook"),
-            Err(CallbackUrlError("the spec declares no callback of that name"))
+            Err(CallbackUrlError(
+                "the spec declares no callback of that name"
+            ))
         );
         assert!(callbacks.remove_url("individual_cft_peps"));
         assert!(!callbacks.remove_url("individual_cft_peps"));

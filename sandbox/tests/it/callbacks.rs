@@ -135,8 +135,7 @@ async fn screening_result_is_delivered_with_the_token() {
 async fn failed_deliveries_are_retried() {
     let app = SandboxApp::new(fast_retries());
     let (url, received) = receiver(2).await;
-    app.set_callback_url("id_card_verifications", &url)
-        .unwrap();
+    app.set_callback_url("id_card_verifications", &url).unwrap();
     let reply = call(
         &app,
         ktp_request(ktp_form("3275031210930027", &selfie()), None),
@@ -153,8 +152,7 @@ async fn failed_deliveries_are_retried() {
 async fn retries_stop_after_the_policy() {
     let app = SandboxApp::new(fast_retries());
     let (url, received) = receiver(usize::MAX).await;
-    app.set_callback_url("entity_cft_peps", &url)
-        .unwrap();
+    app.set_callback_url("entity_cft_peps", &url).unwrap();
     let body =
         json!({"name": "intel", "user_id": "u", "business_domicile": "US", "scopes": ["PEP"]});
     call(
@@ -179,8 +177,7 @@ async fn retries_stop_after_the_policy() {
 async fn magic_reply_states_send_callbacks_too() {
     let app = SandboxApp::new(fast_retries());
     let (url, received) = receiver(0).await;
-    app.set_callback_url("id_card_verifications", &url)
-        .unwrap();
+    app.set_callback_url("id_card_verifications", &url).unwrap();
     call(
         &app,
         ktp_request(ktp_form("3275031210930027", &selfie()), Some("FAILED")),
@@ -256,8 +253,24 @@ async fn every_delivered_payload_is_its_declared_schema() {
     // (operation, how to trigger it, state asked for)
     let mut triggers = Vec::new();
     for magic in [None, Some("COMPLETED"), Some("FAILED")] {
-        triggers.push(("screen_individual", iluma_request(Method::POST, "/v0/identity/individual_cft_peps", Some(&individual), magic)));
-        triggers.push(("screen_entity", iluma_request(Method::POST, "/v0/identity/entity_cft_peps", Some(&entity), magic)));
+        triggers.push((
+            "screen_individual",
+            iluma_request(
+                Method::POST,
+                "/v0/identity/individual_cft_peps",
+                Some(&individual),
+                magic,
+            ),
+        ));
+        triggers.push((
+            "screen_entity",
+            iluma_request(
+                Method::POST,
+                "/v0/identity/entity_cft_peps",
+                Some(&entity),
+                magic,
+            ),
+        ));
     }
     for (nik, magic) in [
         ("3275031210930027", None),
@@ -265,7 +278,10 @@ async fn every_delivered_payload_is_its_declared_schema() {
         ("3275031210930027", Some("COMPLETED_NOT_FOUND")),
         ("3275031210930027", Some("FAILED")),
     ] {
-        triggers.push(("verify_id_card", ktp_request(ktp_form(nik, &selfie()), magic)));
+        triggers.push((
+            "verify_id_card",
+            ktp_request(ktp_form(nik, &selfie()), magic),
+        ));
     }
     let mut sent = Vec::new();
     for (operation, request) in triggers {
@@ -289,9 +305,19 @@ async fn every_delivered_payload_is_its_declared_schema() {
             .iter()
             .find(|(_, body)| body["id"] == answered["id"])
             .unwrap_or_else(|| panic!("{operation}: no callback for {}", answered["id"]));
-        let at = format!("{} callback of {operation} ({})", callback.name, answered["status"]);
-        assert_eq!(token.as_deref(), Some(app.callback_token().as_str()), "{at}");
-        assert_eq!(payload, answered, "{at}: the payload is the resource answered");
+        let at = format!(
+            "{} callback of {operation} ({})",
+            callback.name, answered["status"]
+        );
+        assert_eq!(
+            token.as_deref(),
+            Some(app.callback_token().as_str()),
+            "{at}"
+        );
+        assert_eq!(
+            payload, answered,
+            "{at}: the payload is the resource answered"
+        );
         for error in payload_schema(schema).iter_errors(payload) {
             failures.push(format!("{at}: {error} at {}", error.instance_path()));
         }
