@@ -27,7 +27,7 @@ use kyc_clients::kredibel::types::{
 };
 use kyc_clients::{Environment, iluma, kredibel};
 use kyc_sandbox::samples::Image;
-use kyc_sandbox::{CallbackProduct, FaultRule, RateLimit, Sandbox, SandboxConfig};
+use kyc_sandbox::{FaultRule, RateLimit, Sandbox, SandboxConfig};
 
 /// Any non-empty key works on the Kredibel sandbox.
 const KREDIBEL_KEY: &str = "tour-sandbox-key";
@@ -937,7 +937,7 @@ async fn callbacks(tour: &mut Tour, client: &iluma::Client, sandbox: &Sandbox) {
     });
     sandbox
         .app()
-        .set_callback_url(CallbackProduct::IdCardVerification, &url)
+        .set_callback_url("id_card_verifications", &url)
         .expect("registered");
     let _ = ktp(
         client,

@@ -1,27 +1,35 @@
-//! Receiving Iluma callbacks safely. Written by hand; the payload types are the generated ones.
+//! Receiving Iluma callbacks safely. Written by hand; the callbacks and their payload types
+//! come from the spec.
 //!
-//! Iluma delivers results by `POST`ing them to a URL registered per product, with the header
-//! `X-CALLBACK-TOKEN` set to the token that
+//! `openapi/iluma.yaml` declares, on each operation whose result Iluma delivers by callback, an
+//! OpenAPI `callbacks` entry: its name (the product's resource name, e.g.
+//! `individual_cft_peps`), the payload schema (a generated type in [`types`]), the
+//! `X-CALLBACK-TOKEN` header and the expected answer (any 2XX). [`CallbackKind`] is one of
+//! those declarations, read from the embedded spec; the header name is the spec's too.
+//!
+//! Iluma `POST`s each result to the URL registered for its product, with `X-CALLBACK-TOKEN` set
+//! to the token that
 //! [`get_callback_authentication_token`](super::Client::get_callback_authentication_token)
 //! returns. A receiver must check that header before trusting the body, and check it in
 //! constant time, so that response timing tells a forger nothing about the token.
 //!
 //! - [`CallbackVerifier`] holds the expected token (as a [`Secret`]: `Debug` never shows it),
 //!   [`verify`](CallbackVerifier::verify)s the header and [`parse`](CallbackVerifier::parse)s
-//!   the body into the generated types, as an [`IlumaCallback`].
+//!   the body into the generated payload type, as an [`IlumaCallback`].
 //! - With the `axum` feature, `router` is a ready receiver: `401` for a missing or wrong
 //!   token, `400` for a body that is not a callback, and otherwise whatever the user's async
 //!   handler answers (`200` for `()`).
 //!
-//! **Telling the three callbacks apart.** Iluma registers one URL per product, and the body
-//! is the resource itself (the same JSON the API returns), with no envelope naming its kind.
-//! Both screening kinds have `cftpi_` ids; KTP verifications have `idvr_` ids. So:
+//! **Telling the callbacks apart.** Iluma registers one URL per product, and the body is the
+//! resource itself (the same JSON the API returns), with no envelope naming its kind. So:
 //! - the reliable way is the URL: mount one path per product and parse with
-//!   [`CallbackVerifier::parse_as`] (`router` does this for `/{product}`, the product's
-//!   [`resource_name`](CallbackKind::resource_name));
-//! - [`CallbackVerifier::parse`] (and `router`'s `/`) detect it from the body: an `idvr_` id
-//!   is a KTP verification; a `cftpi_` id with a non-null `given_names` (required for
-//!   individuals, absent for entities) is an individual screening, otherwise an entity one.
+//!   [`CallbackVerifier::parse_as`] (`router` does this for `/{name}`, each
+//!   [`CallbackKind::name`]);
+//! - [`CallbackVerifier::parse`] (and `router`'s `/`) detect it from the body
+//!   ([`detect_kind`]): the candidates are the callbacks whose payload schema's required,
+//!   non-nullable properties are all in the body with a value; of several, the one that
+//!   requires the most (an individual screening has every required field of an entity
+//!   screening, and `given_names` besides).
 //!
 //! **Constant time.** The received value is compared byte by byte with the expected token,
 //! cycled to the received length, folding every difference (and whether the lengths differ)
@@ -42,112 +50,159 @@
 //! // In the HTTP handler of the callback URL registered for individual screenings:
 //! match verifier.parse(&headers, &body)? {
 //!     IlumaCallback::IndividualScreening(screening) => println!("{} results", screening.results.len()),
-//!     other => println!("unexpected {:?}", other.kind()),
+//!     other => println!("unexpected {}", other.kind()),
 //! }
 //! # Ok(())
 //! # }
 //! ```
 
+mod declared;
+#[cfg(feature = "axum")]
+mod receiver;
+
+use std::collections::BTreeMap;
 use std::fmt;
 
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 use serde::de::IgnoredAny;
 use subtle::{ConditionallySelectable as _, ConstantTimeEq as _};
 
+use self::declared::{Declared, declarations};
 use super::types;
 use crate::Secret;
+#[cfg(feature = "axum")]
+pub use receiver::router;
 
-/// The header that carries the callback token (header names are case-insensitive; Iluma
-/// writes it `X-CALLBACK-TOKEN`).
-pub const CALLBACK_TOKEN_HEADER: &str = "x-callback-token";
-
-/// The products whose results Iluma delivers by callback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallbackKind {
-    /// Individual CFT + PEP screening: [`types::IndividualScreening`].
-    IndividualScreening,
-    /// Entity CFT + PEP screening: [`types::EntityScreening`].
-    EntityScreening,
-    /// KTP biometric verification: [`types::IdCardVerification`].
-    IdCardVerification,
+/// The header that carries the callback token, as the spec declares it (`X-CALLBACK-TOKEN`;
+/// header names are case-insensitive).
+pub fn token_header() -> &'static str {
+    &declarations().token_header
 }
 
+/// One of the callbacks the spec declares: a product whose results Iluma delivers by callback.
+/// `Display` and `Debug` show its [name](CallbackKind::name).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CallbackKind(usize);
+
 impl CallbackKind {
-    /// Every kind.
-    pub const ALL: [Self; 3] = [
-        Self::IndividualScreening,
-        Self::EntityScreening,
-        Self::IdCardVerification,
-    ];
-
-    /// The product's resource name in Iluma's paths (`individual_cft_peps`, `entity_cft_peps`,
-    /// `id_card_verifications`), which is also the path `router` mounts it on.
-    pub fn resource_name(self) -> &'static str {
-        match self {
-            Self::IndividualScreening => "individual_cft_peps",
-            Self::EntityScreening => "entity_cft_peps",
-            Self::IdCardVerification => "id_card_verifications",
-        }
+    /// Every declared callback, in the spec's order.
+    pub fn all() -> impl Iterator<Item = Self> {
+        (0..declarations().callbacks.len()).map(Self)
     }
 
-    /// The kind with this resource name.
-    pub fn from_resource_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.resource_name() == name)
+    /// The callback of this name (`individual_cft_peps`, `entity_cft_peps`,
+    /// `id_card_verifications`).
+    pub fn named(name: &str) -> Option<Self> {
+        Self::all().find(|kind| kind.name() == name)
     }
 
-    fn describe(self) -> &'static str {
-        match self {
-            Self::IndividualScreening => "an individual screening",
-            Self::EntityScreening => "an entity screening",
-            Self::IdCardVerification => "a KTP verification",
-        }
+    /// The callback `operation_id` declares (`screen_individual`, ...), if it declares one.
+    pub fn of_operation(operation_id: &str) -> Option<Self> {
+        Self::all().find(|kind| kind.operation_id() == operation_id)
+    }
+
+    fn declared(self) -> &'static Declared {
+        &declarations().callbacks[self.0]
+    }
+
+    /// The callback's name in the spec: the product's resource name in Iluma's paths, which is
+    /// also the path `router` mounts it on.
+    pub fn name(self) -> &'static str {
+        &self.declared().name
+    }
+
+    /// The operation that sends it.
+    pub fn operation_id(self) -> &'static str {
+        &self.declared().operation_id
+    }
+
+    /// Where it is sent: the spec's URL expression (here, a description of the URL registered
+    /// for the product).
+    pub fn expression(self) -> &'static str {
+        &self.declared().expression
+    }
+
+    /// The payload's schema, which is also its type in [`types`] (`IndividualScreening`).
+    pub fn payload_schema(self) -> &'static str {
+        &self.declared().payload_schema
     }
 }
 
 impl fmt::Display for CallbackKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.resource_name())
+        f.write_str(self.name())
     }
 }
 
-/// A verified, parsed callback. `Debug` shows the kind, id and status only: the payloads hold
-/// names, NIKs and birth dates.
-#[derive(Clone)]
-pub enum IlumaCallback {
-    /// An individual screening's result.
-    IndividualScreening(types::IndividualScreening),
-    /// An entity screening's result.
-    EntityScreening(types::EntityScreening),
-    /// A KTP verification's result.
-    IdCardVerification(types::IdCardVerification),
+impl fmt::Debug for CallbackKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CallbackKind").field(&self.name()).finish()
+    }
+}
+
+/// [`IlumaCallback`], with one variant per payload type: the variant, the generated type and
+/// the spec's schema share one name, which is how a declared callback finds its variant.
+macro_rules! payloads {
+    ($($(#[$doc:meta])* $name:ident),+ $(,)?) => {
+        /// A verified, parsed callback: its payload, as the generated type the spec names.
+        /// `Debug` shows the kind, id and status only: the payloads hold names, NIKs and birth
+        /// dates.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub enum IlumaCallback {
+            $($(#[$doc])* $name(types::$name),)+
+        }
+
+        impl IlumaCallback {
+            /// The payload schema's name (= the generated type's).
+            pub fn payload_schema(&self) -> &'static str {
+                match self {
+                    $(Self::$name(_) => stringify!($name),)+
+                }
+            }
+
+            /// Iluma's id of the resource (`cftpi_...`, `idvr_...`).
+            pub fn id(&self) -> &str {
+                match self {
+                    $(Self::$name(payload) => &payload.id,)+
+                }
+            }
+
+            fn status(&self) -> String {
+                match self {
+                    $(Self::$name(payload) => payload.status.to_string(),)+
+                }
+            }
+
+            /// Decodes `body` as the payload type named `schema`; `None` for a schema no
+            /// variant holds.
+            fn decode(schema: &str, body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+                match schema {
+                    $(stringify!($name) => Some(serde_json::from_slice(body).map(Self::$name)),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+payloads! {
+    /// An individual screening's result (`individual_cft_peps`).
+    IndividualScreening,
+    /// An entity screening's result (`entity_cft_peps`).
+    EntityScreening,
+    /// A KTP verification's result (`id_card_verifications`).
+    IdCardVerification,
 }
 
 impl IlumaCallback {
-    /// Which product it is.
+    /// Which declared callback it is: the one whose payload is this variant's type (the spec
+    /// gives each callback its own payload schema; a test holds it to that).
     pub fn kind(&self) -> CallbackKind {
-        match self {
-            Self::IndividualScreening(_) => CallbackKind::IndividualScreening,
-            Self::EntityScreening(_) => CallbackKind::EntityScreening,
-            Self::IdCardVerification(_) => CallbackKind::IdCardVerification,
-        }
-    }
-
-    /// Iluma's id of the resource (`cftpi_...`, `idvr_...`).
-    pub fn id(&self) -> &str {
-        match self {
-            Self::IndividualScreening(s) => &s.id,
-            Self::EntityScreening(s) => &s.id,
-            Self::IdCardVerification(v) => &v.id,
-        }
-    }
-
-    fn status(&self) -> String {
-        match self {
-            Self::IndividualScreening(s) => s.status.to_string(),
-            Self::EntityScreening(s) => s.status.to_string(),
-            Self::IdCardVerification(v) => v.status.to_string(),
-        }
+        let schema = self.payload_schema();
+        CallbackKind::all()
+            .find(|kind| kind.payload_schema() == schema)
+            .expect("every variant is decoded for a declared callback of its schema")
     }
 }
 
@@ -188,10 +243,10 @@ impl CallbackVerifier {
         Ok(Self { token })
     }
 
-    /// Checks that `headers` carry exactly one `X-CALLBACK-TOKEN`, equal to the expected token
-    /// (compared in constant time; see the [module docs](self)).
+    /// Checks that `headers` carry exactly one [token header](token_header), equal to the
+    /// expected token (compared in constant time; see the [module docs](self)).
     pub fn verify(&self, headers: &HeaderMap) -> Result<(), CallbackError> {
-        let mut values = headers.get_all(CALLBACK_TOKEN_HEADER).iter();
+        let mut values = headers.get_all(&declarations().token_header_name).iter();
         let Some(value) = values.next() else {
             return Err(CallbackError::MissingToken);
         };
@@ -212,7 +267,7 @@ impl CallbackVerifier {
         decode(detect_kind(body)?, body)
     }
 
-    /// Verifies the token, then parses `body` as a callback of `kind`.
+    /// Verifies the token, then parses `body` as the payload of `kind`.
     pub fn parse_as(
         &self,
         kind: CallbackKind,
@@ -224,30 +279,38 @@ impl CallbackVerifier {
     }
 }
 
-/// The kind of a callback body, from its `id` prefix and fields (see the
-/// [module docs](self)). Reads only those fields.
+/// The kind of a callback body, read from which of the declared payloads it can be (see the
+/// [module docs](self)). Reads the body's top-level keys and whether each is `null`, nothing
+/// else.
 pub fn detect_kind(body: &[u8]) -> Result<CallbackKind, CallbackError> {
-    #[derive(Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        id: Option<String>,
-        // Null and absent both read as `None`: entities have no given names.
-        #[serde(default)]
-        given_names: Option<IgnoredAny>,
-    }
-    let probe: Probe = serde_json::from_slice(body).map_err(|e| CallbackError::NotJson {
-        line: e.line(),
-        column: e.column(),
-    })?;
-    match probe.id.as_deref() {
-        Some(id) if id.starts_with("idvr_") => Ok(CallbackKind::IdCardVerification),
-        Some(id) if id.starts_with("cftpi_") => Ok(if probe.given_names.is_some() {
-            CallbackKind::IndividualScreening
-        } else {
-            CallbackKind::EntityScreening
-        }),
-        _ => Err(CallbackError::UnknownKind),
-    }
+    // `None` for a `null` value; the values themselves are skipped, not kept.
+    let fields: BTreeMap<String, Option<IgnoredAny>> =
+        serde_json::from_slice(body).map_err(|e| CallbackError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        })?;
+    let has_value = |property: &String| matches!(fields.get(property), Some(Some(_)));
+    let candidates: Vec<CallbackKind> = CallbackKind::all()
+        .filter(|kind| kind.declared().required.iter().all(has_value))
+        .collect();
+    // The most specific: the candidate whose required set holds every other candidate's.
+    let requires_all_of = |kind: CallbackKind, other: CallbackKind| {
+        let required = &kind.declared().required;
+        other
+            .declared()
+            .required
+            .iter()
+            .all(|p| required.contains(p))
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|&kind| {
+            candidates.iter().all(|&other| {
+                other == kind || (requires_all_of(kind, other) && !requires_all_of(other, kind))
+            })
+        })
+        .ok_or(CallbackError::UnknownKind)
 }
 
 fn decode(kind: CallbackKind, body: &[u8]) -> Result<IlumaCallback, CallbackError> {
@@ -265,17 +328,9 @@ fn decode(kind: CallbackKind, body: &[u8]) -> Result<IlumaCallback, CallbackErro
             }
         }
     };
-    Ok(match kind {
-        CallbackKind::IndividualScreening => {
-            IlumaCallback::IndividualScreening(serde_json::from_slice(body).map_err(fail)?)
-        }
-        CallbackKind::EntityScreening => {
-            IlumaCallback::EntityScreening(serde_json::from_slice(body).map_err(fail)?)
-        }
-        CallbackKind::IdCardVerification => {
-            IlumaCallback::IdCardVerification(serde_json::from_slice(body).map_err(fail)?)
-        }
-    })
+    IlumaCallback::decode(kind.payload_schema(), body)
+        .ok_or(CallbackError::UnsupportedPayload { kind })?
+        .map_err(fail)
 }
 
 /// Whether `given` equals `expected`, in time that depends only on `given.len()`.
@@ -321,9 +376,10 @@ pub enum CallbackError {
         /// 1-based column of the problem.
         column: usize,
     },
-    /// The body's `id` is neither a screening's (`cftpi_`) nor a KTP verification's (`idvr_`).
+    /// The body is none of the declared callbacks' payloads: it lacks a required field of each
+    /// (or two fit equally well).
     UnknownKind,
-    /// The body is JSON but not a callback of `kind`: a field is missing or of the wrong type.
+    /// The body is JSON but not the payload of `kind`: a field is missing or of the wrong type.
     Mismatch {
         /// The kind it was parsed as.
         kind: CallbackKind,
@@ -331,6 +387,12 @@ pub enum CallbackError {
         line: usize,
         /// 1-based column of the problem.
         column: usize,
+    },
+    /// The spec declares `kind` with a payload schema [`IlumaCallback`] has no variant for
+    /// (this crate's tests refuse such a spec).
+    UnsupportedPayload {
+        /// The callback.
+        kind: CallbackKind,
     },
 }
 
@@ -347,140 +409,41 @@ impl CallbackError {
 
 impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header = token_header();
         match self {
             Self::EmptyExpectedToken => f.write_str("the expected callback token is empty"),
-            Self::MissingToken => f.write_str("the callback has no X-CALLBACK-TOKEN header"),
+            Self::MissingToken => write!(f, "the callback has no {header} header"),
             Self::DuplicateToken => {
-                f.write_str("the callback has more than one X-CALLBACK-TOKEN header")
+                write!(f, "the callback has more than one {header} header")
             }
-            Self::WrongToken => {
-                f.write_str("the callback's X-CALLBACK-TOKEN is not the expected token")
-            }
+            Self::WrongToken => write!(f, "the callback's {header} is not the expected token"),
             Self::NotJson { line, column } => write!(
                 f,
                 "the callback body is not valid JSON (line {line}, column {column})"
             ),
-            Self::UnknownKind => f.write_str(
-                "the callback body is no Iluma callback: its `id` starts with neither `cftpi_` (screening) nor `idvr_` (KTP verification)",
-            ),
+            Self::UnknownKind => {
+                f.write_str("the callback body is the payload of none of Iluma's callbacks (")?;
+                for (i, kind) in CallbackKind::all().enumerate() {
+                    let separator = if i == 0 { "" } else { ", " };
+                    write!(f, "{separator}{kind}: {}", kind.payload_schema())?;
+                }
+                f.write_str("): it lacks a required field of each")
+            }
             Self::Mismatch { kind, line, column } => write!(
                 f,
-                "the callback body is not {}: a field is missing or of the wrong type (line {line}, column {column})",
-                kind.describe()
+                "the callback body is not {} (the `{kind}` payload): a field is missing or of the wrong type (line {line}, column {column})",
+                kind.payload_schema()
+            ),
+            Self::UnsupportedPayload { kind } => write!(
+                f,
+                "the `{kind}` callback's payload schema {} has no type in this client",
+                kind.payload_schema()
             ),
         }
     }
 }
 
 impl std::error::Error for CallbackError {}
-
-#[cfg(feature = "axum")]
-pub use receiver::router;
-
-#[cfg(feature = "axum")]
-mod receiver {
-    use std::future::Future;
-    use std::sync::Arc;
-
-    use axum::Router;
-    use axum::body::Bytes;
-    use axum::http::{HeaderMap, StatusCode};
-    use axum::response::{IntoResponse, Response};
-    use axum::routing::post;
-
-    use super::{CallbackError, CallbackKind, CallbackVerifier, IlumaCallback};
-
-    /// A receiver for Iluma callbacks (feature `axum`), to nest under any prefix.
-    ///
-    /// Routes, all `POST`:
-    /// - `/individual_cft_peps`, `/entity_cft_peps`, `/id_card_verifications`: one per product
-    ///   (register each as that product's callback URL); the path gives the kind;
-    /// - `/`: one URL for every product; the kind is read from the body (see the
-    ///   [module docs](super)).
-    ///
-    /// Each request is [verified](CallbackVerifier::verify): a missing or wrong
-    /// `X-CALLBACK-TOKEN` gets `401` and the handler is not called; a body that is not a
-    /// callback gets `400`. Otherwise `handler` receives the [`IlumaCallback`], and its output
-    /// is the response: `()` answers `200`; a `5XX` makes Iluma retry. The handler runs before
-    /// the response is sent, so keep it short (queue the work) to stay within the sender's
-    /// timeout.
-    ///
-    /// ```no_run
-    /// # async fn run(verifier: kyc_clients::iluma::callbacks::CallbackVerifier) -> std::io::Result<()> {
-    /// use kyc_clients::iluma::callbacks::{self, IlumaCallback};
-    ///
-    /// let app = axum::Router::new().nest(
-    ///     "/iluma",
-    ///     callbacks::router(verifier, |callback: IlumaCallback| async move {
-    ///         println!("{} {}", callback.kind(), callback.id());
-    ///     }),
-    /// );
-    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-    /// axum::serve(listener, app).await
-    /// # }
-    /// ```
-    pub fn router<H, Fut>(verifier: CallbackVerifier, handler: H) -> Router
-    where
-        H: Fn(IlumaCallback) -> Fut + Send + Sync + 'static,
-        Fut: Future + Send + 'static,
-        Fut::Output: IntoResponse,
-    {
-        let receiver = Arc::new(Receiver { verifier, handler });
-        let route = |kind: Option<CallbackKind>| {
-            let receiver = Arc::clone(&receiver);
-            post(move |headers: HeaderMap, body: Bytes| {
-                let receiver = Arc::clone(&receiver);
-                async move { receiver.receive(kind, &headers, &body).await }
-            })
-        };
-        let mut router = Router::new().route("/", route(None));
-        for kind in CallbackKind::ALL {
-            router = router.route(&format!("/{}", kind.resource_name()), route(Some(kind)));
-        }
-        router
-    }
-
-    struct Receiver<H> {
-        verifier: CallbackVerifier,
-        handler: H,
-    }
-
-    impl<H, Fut> Receiver<H>
-    where
-        H: Fn(IlumaCallback) -> Fut,
-        Fut: Future,
-        Fut::Output: IntoResponse,
-    {
-        async fn receive(
-            &self,
-            kind: Option<CallbackKind>,
-            headers: &HeaderMap,
-            body: &[u8],
-        ) -> Response {
-            let parsed = match kind {
-                Some(kind) => self.verifier.parse_as(kind, headers, body),
-                None => self.verifier.parse(headers, body),
-            };
-            match parsed {
-                Ok(callback) => (self.handler)(callback).await.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-    }
-
-    impl IntoResponse for CallbackError {
-        /// `401` for authentication failures, `400` for bodies, with the message (which holds
-        /// neither the token nor the payload) as plain text.
-        fn into_response(self) -> Response {
-            let status = if self.is_unauthorized() {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            (status, self.to_string()).into_response()
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -502,5 +465,28 @@ mod tests {
         assert!(!constant_time_eq(b"", token));
         assert!(constant_time_eq(b"", b""));
         assert!(!constant_time_eq(b"a", b""));
+    }
+
+    #[test]
+    fn every_declared_payload_has_its_variant_and_its_own_schema() {
+        let mut schemas: Vec<&str> = CallbackKind::all()
+            .map(CallbackKind::payload_schema)
+            .collect();
+        assert_eq!(schemas.len(), 3, "individual, entity, KTP");
+        for kind in CallbackKind::all() {
+            // `{}` fails to decode but is recognised: the variant exists.
+            assert!(
+                IlumaCallback::decode(kind.payload_schema(), b"{}").is_some(),
+                "{kind}: payload {} has no IlumaCallback variant",
+                kind.payload_schema()
+            );
+        }
+        schemas.sort_unstable();
+        schemas.dedup();
+        assert_eq!(
+            schemas.len(),
+            3,
+            "two callbacks share a payload: IlumaCallback::kind needs the kind carried"
+        );
     }
 }

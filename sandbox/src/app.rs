@@ -20,7 +20,7 @@ use crate::config::{RetryPolicy, SandboxConfig};
 use crate::faults::{FAULT_HEADER, FaultAction, Faults};
 use crate::generic;
 use crate::ids::Ids;
-use crate::iluma::{self, CallbackLog, CallbackProduct, IlumaState};
+use crate::iluma::{self, CallbackLog, IlumaState};
 use crate::kredibel::KredibelState;
 use crate::observe::{RequestLog, UNMATCHED};
 use crate::rate_limit::RateLimiter;
@@ -140,11 +140,12 @@ impl SandboxApp {
         self.state.iluma.callbacks.log()
     }
 
-    /// Registers `url` (`http://...`) as the callback URL of `product`, as
+    /// Registers `url` (`http://...`) as the callback URL of `product`, the name of a callback
+    /// the spec declares ([`crate::declared_callbacks`]), as
     /// `POST /iluma/_sandbox/callback_urls/{product}` does.
     pub fn set_callback_url(
         &self,
-        product: CallbackProduct,
+        product: &str,
         url: &str,
     ) -> Result<(), iluma::CallbackUrlError> {
         self.state.iluma.callbacks.set_url(product, url)

@@ -49,7 +49,7 @@ pub use app::{DroppedConnection, SandboxApp};
 pub use axum::Router;
 pub use config::{Clock, RateLimit, RetryPolicy, SandboxConfig};
 pub use faults::{FAULT_HEADER, FaultAction, FaultRule};
-pub use iluma::{CallbackDelivery, CallbackLog, CallbackProduct};
+pub use iluma::{CallbackDelivery, CallbackLog, DeclaredCallback, declared_callbacks};
 pub use observe::RequestLog;
 pub use server::{SHUTDOWN_GRACE, Sandbox, listen, serve};
 

@@ -215,7 +215,11 @@ pub struct Callback {
     pub pointer: String,
 }
 
-pub(crate) fn callbacks(operation: &Value, operation_pointer: &str) -> Vec<Callback> {
+pub(crate) fn callbacks(
+    document: &Value,
+    operation: &Value,
+    operation_pointer: &str,
+) -> Vec<Callback> {
     let mut out = Vec::new();
     let Some(map) = operation.get("callbacks").and_then(Value::as_object) else {
         return out;
@@ -242,6 +246,8 @@ pub(crate) fn callbacks(operation: &Value, operation_pointer: &str) -> Vec<Callb
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
+                    // Header parameters may be shared (`$ref: #/components/parameters/...`).
+                    .map(|p| refs::resolve(document, p))
                     .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
                     .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
                     .collect();

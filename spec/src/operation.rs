@@ -184,7 +184,7 @@ pub(crate) fn read_all(document: &Value) -> Vec<Operation> {
                     .pointer("/externalDocs/url")
                     .and_then(Value::as_str)
                     .map(str::to_string),
-                callbacks: extensions::callbacks(op, &pointer),
+                callbacks: extensions::callbacks(document, op, &pointer),
                 pointer,
             });
         }

@@ -1,6 +1,8 @@
 //! Iluma callbacks received with `kyc_clients::iluma::callbacks`, from the sandbox's real
 //! deliveries: the sandbox `POST`s each result to the URL registered for its product with
 //! `X-CALLBACK-TOKEN`, and retries (3 tries in all here) when the receiver does not answer 2XX.
+//! Both sides read the callbacks the spec declares: the receiver decodes each delivery into
+//! the generated payload type its declaration names.
 //!
 //! With the `axum` feature the receiver is the library's [`callbacks::router`]; without it, a
 //! few lines of axum around [`CallbackVerifier`] doing the same (401 for a token problem, 400
@@ -12,10 +14,10 @@ use std::time::Duration;
 use axum::http::{HeaderMap, HeaderValue};
 use kyc_clients::Environment;
 use kyc_clients::iluma::callbacks::{
-    self, CALLBACK_TOKEN_HEADER, CallbackError, CallbackKind, CallbackVerifier, IlumaCallback,
+    self, CallbackError, CallbackKind, CallbackVerifier, IlumaCallback,
 };
 use kyc_clients::iluma::{self, types};
-use kyc_sandbox::{CallbackProduct, RetryPolicy, Sandbox, SandboxConfig};
+use kyc_sandbox::{RetryPolicy, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
@@ -23,6 +25,11 @@ use tokio::sync::mpsc;
 
 const KEY: &str = "iluma_development_callbacks";
 const WAIT: Duration = Duration::from_secs(10);
+
+/// The declared callback of this name; panics naming it when the spec declares none.
+fn kind(name: &str) -> CallbackKind {
+    CallbackKind::named(name).unwrap_or_else(|| panic!("the spec declares no callback `{name}`"))
+}
 
 /// A sandbox that retries failed deliveries quickly, and an Iluma client for it.
 async fn sandbox() -> (Sandbox, iluma::Client) {
@@ -108,8 +115,8 @@ fn receiver_router(
         })
     };
     let mut router = axum::Router::new().route("/", route(None));
-    for kind in CallbackKind::ALL {
-        router = router.route(&format!("/{}", kind.resource_name()), route(Some(kind)));
+    for kind in CallbackKind::all() {
+        router = router.route(&format!("/{}", kind.name()), route(Some(kind)));
     }
     router
 }
@@ -140,7 +147,7 @@ async fn individual_screening_callback_on_its_product_path() {
     sandbox
         .app()
         .set_callback_url(
-            CallbackProduct::IndividualScreening,
+            "individual_cft_peps",
             &format!("{base}/individual_cft_peps"),
         )
         .unwrap();
@@ -154,7 +161,7 @@ async fn individual_screening_callback_on_its_product_path() {
         .into_inner();
 
     let callback = next(&mut received).await;
-    assert_eq!(callback.kind(), CallbackKind::IndividualScreening);
+    assert_eq!(callback.kind(), kind("individual_cft_peps"));
     assert_eq!(callback.id(), screening.id.as_str());
     let IlumaCallback::IndividualScreening(delivered) = callback else {
         unreachable!("the kind was checked")
@@ -172,10 +179,10 @@ async fn individual_screening_callback_on_its_product_path() {
 async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
     let (sandbox, client) = sandbox().await;
     let (base, mut received) = receiver(verifier_for(&client).await).await;
-    for product in CallbackProduct::ALL {
+    for kind in CallbackKind::all() {
         sandbox
             .app()
-            .set_callback_url(product, &format!("{base}/"))
+            .set_callback_url(kind.name(), &format!("{base}/"))
             .unwrap();
     }
 
@@ -193,7 +200,7 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
         .unwrap()
         .into_inner();
     let callback = next(&mut received).await;
-    assert_eq!(callback.kind(), CallbackKind::EntityScreening);
+    assert_eq!(callback.kind(), kind("entity_cft_peps"));
     let IlumaCallback::EntityScreening(delivered) = callback else {
         unreachable!("the kind was checked")
     };
@@ -207,7 +214,7 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
         .unwrap()
         .into_inner();
     let callback = next(&mut received).await;
-    assert_eq!(callback.kind(), CallbackKind::IndividualScreening);
+    assert_eq!(callback.kind(), kind("individual_cft_peps"));
     assert_eq!(callback.id(), individual.id.as_str());
 
     let verification = client
@@ -223,7 +230,7 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
         .unwrap()
         .into_inner();
     let callback = next(&mut received).await;
-    assert_eq!(callback.kind(), CallbackKind::IdCardVerification);
+    assert_eq!(callback.kind(), kind("id_card_verifications"));
     let IlumaCallback::IdCardVerification(delivered) = callback else {
         unreachable!("the kind was checked")
     };
@@ -243,7 +250,7 @@ async fn a_wrong_token_gets_401_and_the_sandbox_retries() {
     sandbox
         .app()
         .set_callback_url(
-            CallbackProduct::IndividualScreening,
+            "individual_cft_peps",
             &format!("{base}/individual_cft_peps"),
         )
         .unwrap();
@@ -270,7 +277,7 @@ async fn post(base: &str, path: &str, token: Option<&str>, body: &str) -> (u16, 
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).await.unwrap();
     let token = token
-        .map(|t| format!("{CALLBACK_TOKEN_HEADER}: {t}\r\n"))
+        .map(|t| format!("{}: {t}\r\n", callbacks::token_header()))
         .unwrap_or_default();
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
@@ -374,13 +381,13 @@ async fn the_receiver_answers_401_400_and_200() {
     assert_eq!(status, 200);
     assert_eq!(
         next(&mut received).await.kind(),
-        CallbackKind::IndividualScreening
+        kind("individual_cft_peps")
     );
     let (status, _) = post(&base, "/", Some(token), &ktp_payload().to_string()).await;
     assert_eq!(status, 200);
     assert_eq!(
         next(&mut received).await.kind(),
-        CallbackKind::IdCardVerification
+        kind("id_card_verifications")
     );
 
     // With the library router the answers carry the (harmless) message; never the token.
@@ -392,7 +399,10 @@ async fn the_receiver_answers_401_400_and_200() {
 fn headers_with(tokens: &[&str]) -> HeaderMap {
     let mut headers = HeaderMap::new();
     for token in tokens {
-        headers.append(CALLBACK_TOKEN_HEADER, HeaderValue::from_str(token).unwrap());
+        headers.append(
+            callbacks::token_header(),
+            HeaderValue::from_str(token).unwrap(),
+        );
     }
     headers
 }
@@ -437,9 +447,9 @@ fn parse_tells_the_kinds_apart() {
     let verifier = CallbackVerifier::new("t").unwrap();
     let headers = headers_with(&["t"]);
     for (payload, kind) in [
-        (individual_payload(), CallbackKind::IndividualScreening),
-        (entity_payload(), CallbackKind::EntityScreening),
-        (ktp_payload(), CallbackKind::IdCardVerification),
+        (individual_payload(), kind("individual_cft_peps")),
+        (entity_payload(), kind("entity_cft_peps")),
+        (ktp_payload(), kind("id_card_verifications")),
     ] {
         let body = payload.to_string();
         assert_eq!(callbacks::detect_kind(body.as_bytes()), Ok(kind));
@@ -460,7 +470,7 @@ fn parse_tells_the_kinds_apart() {
     business_name["business_name"] = json!("intel");
     assert_eq!(
         callbacks::detect_kind(business_name.to_string().as_bytes()),
-        Ok(CallbackKind::EntityScreening)
+        Ok(kind("entity_cft_peps"))
     );
 }
 
@@ -487,22 +497,18 @@ fn parse_errors_say_what_without_the_payload_or_token() {
     wrong_type["score_threshold"] = json!("Eko Hadi Salim");
     let mismatch = verifier
         .parse_as(
-            CallbackKind::IndividualScreening,
+            kind("individual_cft_peps"),
             &headers,
             wrong_type.to_string().as_bytes(),
         )
         .unwrap_err();
     assert!(matches!(
         mismatch,
-        CallbackError::Mismatch {
-            kind: CallbackKind::IndividualScreening,
-            line: 1,
-            ..
-        }
+        CallbackError::Mismatch { kind, line: 1, .. } if kind.name() == "individual_cft_peps"
     ));
     let entity_as_ktp = verifier
         .parse_as(
-            CallbackKind::IdCardVerification,
+            kind("id_card_verifications"),
             &headers,
             entity_payload().to_string().as_bytes(),
         )
@@ -522,7 +528,7 @@ fn parse_errors_say_what_without_the_payload_or_token() {
         }
     }
     assert!(mismatch.to_string().starts_with(
-        "the callback body is not an individual screening: a field is missing or of the wrong type (line 1, column "
+        "the callback body is not IndividualScreening (the `individual_cft_peps` payload): a field is missing or of the wrong type (line 1, column "
     ));
 }
 
@@ -540,6 +546,77 @@ fn debug_shows_neither_token_nor_personal_data() {
     let debug = format!("{callback:?}");
     assert_eq!(
         debug,
-        "IlumaCallback { kind: IdCardVerification, id: \"idvr_5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f\", status: \"COMPLETED\", .. }"
+        "IlumaCallback { kind: CallbackKind(\"id_card_verifications\"), id: \"idvr_5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f\", status: \"COMPLETED\", .. }"
     );
+}
+
+#[test]
+fn the_kinds_are_the_spec_callbacks() {
+    let spec = kyc_spec::Spec::from_value(
+        serde_json::to_value(iluma::spec()).expect("the spec serializes"),
+    )
+    .unwrap();
+    let declared: Vec<(String, String, String, String)> = spec
+        .operations()
+        .iter()
+        .flat_map(|op| {
+            op.callbacks.iter().map(|c| {
+                (
+                    c.name.clone(),
+                    op.id.clone(),
+                    c.expression.clone(),
+                    c.payload_schema.clone().unwrap_or_default(),
+                )
+            })
+        })
+        .collect();
+    let kinds: Vec<(String, String, String, String)> = CallbackKind::all()
+        .map(|k| {
+            (
+                k.name().to_string(),
+                k.operation_id().to_string(),
+                k.expression().to_string(),
+                k.payload_schema().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, declared);
+    assert_eq!(
+        kind("entity_cft_peps"),
+        CallbackKind::of_operation("screen_entity").unwrap()
+    );
+    assert_eq!(callbacks::token_header(), "X-CALLBACK-TOKEN");
+    assert!(CallbackKind::named("nothing").is_none());
+}
+
+#[test]
+fn detection_reads_the_required_non_null_fields_of_each_payload() {
+    // An entity screening without its nullable fields (`business_domicile`, `addresses`) and
+    // without `name` (optional: the table calls it `business_name`) is still one.
+    let mut bare = entity_payload();
+    for field in ["name", "business_domicile", "addresses"] {
+        bare.as_object_mut().unwrap().remove(field);
+    }
+    assert_eq!(
+        callbacks::detect_kind(bare.to_string().as_bytes()),
+        Ok(kind("entity_cft_peps"))
+    );
+    // An individual screening has every field an entity one requires, and `given_names`: the
+    // more specific payload wins.
+    assert_eq!(
+        callbacks::detect_kind(individual_payload().to_string().as_bytes()),
+        Ok(kind("individual_cft_peps"))
+    );
+    // A required field present but `null` does not count.
+    let mut null_names = individual_payload();
+    null_names["given_names"] = Value::Null;
+    assert_eq!(
+        callbacks::detect_kind(null_names.to_string().as_bytes()),
+        Ok(kind("entity_cft_peps"))
+    );
+    // Not an object at all.
+    assert!(matches!(
+        callbacks::detect_kind(b"[1, 2]"),
+        Err(CallbackError::NotJson { .. })
+    ));
 }

@@ -1,5 +1,6 @@
-//! The contract summary: one line per operation, so a reviewer sees renamed methods and
-//! changed request/response types at a glance (`snapshots/summary/`).
+//! The contract summary: one line per operation and one per callback, so a reviewer sees
+//! renamed methods and changed request, response and payload types at a glance
+//! (`snapshots/summary/`).
 
 use crate::support::{in_snapshots, vendors};
 
@@ -40,9 +41,28 @@ fn contract_summary() {
             ));
         }
     }
+    // The callbacks each operation declares: what a receiver gets, from which call.
+    for vendor in vendors() {
+        let document = serde_json::to_value(&vendor.spec).expect("the spec serializes");
+        let spec = kyc_spec::Spec::from_value(document).expect("the registry reads the spec");
+        for op in spec.operations() {
+            for callback in &op.callbacks {
+                lines.push(format!(
+                    "{:<8} {:<4} callback {:<33} from client.{}() -> {} | headers {} | answers {}",
+                    vendor.name,
+                    callback.method,
+                    callback.name,
+                    op.id,
+                    callback.payload_schema.as_deref().unwrap_or("(no schema)"),
+                    callback.headers.join(", "),
+                    callback.statuses.join(", "),
+                ));
+            }
+        }
+    }
     in_snapshots("summary", || {
         insta::with_settings!({
-            description => "vendor, method, path, Rust method(request type) -> success type | error type",
+            description => "vendor, method, path, Rust method(request type) -> success type | error type; then each callback: vendor, method, name, sending method -> payload type | headers | answers",
             omit_expression => true,
         }, {
             insta::assert_snapshot!("operations", lines.join("\n"));

@@ -112,13 +112,22 @@ fn media_examples(
     }
 }
 
-/// Every named example of every operation, requests and responses, in document order.
+/// Every named example of every operation, requests, responses and callback payloads (place
+/// `callback.<name>`), in document order.
 pub(crate) fn examples(spec: &OpenAPI) -> Vec<Example> {
     let mut out = Vec::new();
     for (_, _, op) in spec.operations() {
         let id = op.operation_id.clone().unwrap_or_default();
         if let Some(ReferenceOr::Item(body)) = &op.request_body {
             media_examples(&body.content, spec, &id, "request", &mut out);
+        }
+        for (name, callback) in &op.callbacks {
+            for (_, request) in callback.values().flat_map(|item| item.iter()) {
+                if let Some(ReferenceOr::Item(body)) = &request.request_body {
+                    let place = format!("callback.{name}");
+                    media_examples(&body.content, spec, &id, &place, &mut out);
+                }
+            }
         }
         for (status, response) in &op.responses.responses {
             // Shared responses (`$ref: #/components/responses/...`) are listed once below, not

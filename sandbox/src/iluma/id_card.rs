@@ -25,7 +25,6 @@ use kyc_spec::image::{self, ImageRule, ImageRuleViolation};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::callbacks::CallbackProduct;
 use super::matching::{self, NameKind};
 use super::{Refusal, SimulatedState, accept, errors};
 use crate::app::AppState;
@@ -213,7 +212,7 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         failure_reason,
     };
     app.iluma.callbacks.deliver(
-        CallbackProduct::IdCardVerification,
+        "verify_id_card",
         &verification.id,
         &verification,
         app.callback_retry,

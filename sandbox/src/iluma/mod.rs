@@ -44,7 +44,7 @@ use crate::vendor::{Behaviour, SandboxRoute};
 
 pub(crate) use callbacks::Callbacks;
 pub use callbacks::{
-    CALLBACK_TOKEN_HEADER, CallbackDelivery, CallbackLog, CallbackProduct, CallbackUrlError,
+    CallbackDelivery, CallbackLog, CallbackUrlError, DeclaredCallback, declared_callbacks,
 };
 
 /// The prefix of the keys the sandbox accepts: the spec's sandbox key prefix

@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::callbacks::CallbackProduct;
 use super::watchlist::{self, Profile, ProfileKind, Scope, WatchlistDate};
 use super::{SimulatedState, accept, errors, json_body};
 use crate::app::AppState;
@@ -318,7 +317,7 @@ pub(crate) async fn screen_individual(State(app): State<AppState>, request: Requ
         }),
     };
     app.iluma.callbacks.deliver(
-        CallbackProduct::IndividualScreening,
+        "screen_individual",
         &screening.id,
         &screening,
         app.callback_retry,
@@ -395,7 +394,7 @@ pub(crate) async fn screen_entity(State(app): State<AppState>, request: Request)
         }),
     };
     app.iluma.callbacks.deliver(
-        CallbackProduct::EntityScreening,
+        "screen_entity",
         &screening.id,
         &screening,
         app.callback_retry,

@@ -43,7 +43,7 @@ impl Vendor {
 }
 
 /// OpenAPI 3.0 schema → JSON Schema (draft 7), strict about unknown properties.
-fn to_json_schema(schema: &Value) -> Value {
+pub(crate) fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let mut out = Map::new();
