@@ -50,8 +50,8 @@ pub struct Annotation {
     pub line: Option<usize>,
     /// The rule's id.
     pub title: String,
-    /// One line: the class, what changed, the effect on generated code, and where the line
-    /// is a parent of the changed node, that it is.
+    /// One line: the class and operation, what changed, the effect on generated code, and
+    /// where the line is a parent of the changed node, that it is.
     pub message: String,
     /// JSON pointer (in the new revision) of the node on whose line the annotation sits.
     pub pointer: Option<String>,
@@ -135,7 +135,14 @@ pub fn annotations(report: &Report, new_specs: &[NewSpec<'_>]) -> Vec<Annotation
 }
 
 fn message(change: &Change, note: &str) -> String {
-    let mut text = format!("{} — {}", change.class.label(), change.message);
+    // The operation says which method is affected: a shared schema's line carries one
+    // annotation per operation that uses it.
+    let operation = change
+        .operation
+        .as_ref()
+        .map(|op| format!(" in `{}`", op.operation_id))
+        .unwrap_or_default();
+    let mut text = format!("{}{operation} — {}", change.class.label(), change.message);
     if let Some(effect) = &change.rust_effect {
         text.push_str(". Generated code: ");
         text.push_str(effect);

@@ -96,13 +96,13 @@ fn block_style_spec_annotates_each_line() {
         .replace("        note:\n          type: string\n", "");
     let annotations = github(OLD_BLOCK, &new);
     let expected = [
-        "::error file=new.yaml,line=15,title=operation-id-renamed::Breaking (Rust) — `operationId` `get_thing` → `find_thing`: the Rust method `Client::get_thing` is now `Client::find_thing` and its builder `builder::GetThing` is now `builder::FindThing` (the request on the wire is unchanged)",
-        "::error file=new.yaml,line=13,title=request-constraint-tightened::Breaking (wire) — path parameter `id`: `pattern` (none) → `^[0-9]+$` (values callers send today may be refused). Generated code: the builder method `id` now takes `FindThingId (validated newtype)` (was `String`)",
-        "::error file=new.yaml,line=21,title=request-constraint-tightened::Breaking (wire) — query parameter `page`: `maximum` `100` → `50` (values callers send today may be refused)",
-        "::notice file=new.yaml,line=22,title=request-parameter-added-optional::Compatible — new optional query parameter `sort` (new builder method `sort`)",
-        "::error file=new.yaml,line=42,title=response-enum-value-removed::Breaking (Rust) — response 200 field `status`: enum value `archived` removed; the wire is fine, but the variant `ThingStatus::Archived` of `ThingStatus` disappears",
-        "::error file=new.yaml,line=42,title=response-enum-value-added::Breaking (wire) — response 200 field `status`: enum value `frozen` added; the generated enum `ThingStatus` is closed, so clients built from the old spec fail to decode a response carrying it",
-        "::error file=new.yaml,line=37,title=response-property-removed::Breaking (wire) — response 200 field `note`: removed (callers reading it get nothing, and decoding fails if it was required); the Rust field `note` disappears (not in the new revision: shown at its nearest surviving parent, `#/components/schemas/Thing/properties`)",
+        "::error file=new.yaml,line=15,title=operation-id-renamed::Breaking (Rust) in `find_thing` — `operationId` `get_thing` → `find_thing`: the Rust method `Client::get_thing` is now `Client::find_thing` and its builder `builder::GetThing` is now `builder::FindThing` (the request on the wire is unchanged)",
+        "::error file=new.yaml,line=13,title=request-constraint-tightened::Breaking (wire) in `find_thing` — path parameter `id`: `pattern` (none) → `^[0-9]+$` (values callers send today may be refused). Generated code: the builder method `id` now takes `FindThingId (validated newtype)` (was `String`)",
+        "::error file=new.yaml,line=21,title=request-constraint-tightened::Breaking (wire) in `find_thing` — query parameter `page`: `maximum` `100` → `50` (values callers send today may be refused)",
+        "::notice file=new.yaml,line=22,title=request-parameter-added-optional::Compatible in `find_thing` — new optional query parameter `sort` (new builder method `sort`)",
+        "::error file=new.yaml,line=42,title=response-enum-value-removed::Breaking (Rust) in `find_thing` — response 200 field `status`: enum value `archived` removed; the wire is fine, but the variant `ThingStatus::Archived` of `ThingStatus` disappears",
+        "::error file=new.yaml,line=42,title=response-enum-value-added::Breaking (wire) in `find_thing` — response 200 field `status`: enum value `frozen` added; the generated enum `ThingStatus` is closed, so clients built from the old spec fail to decode a response carrying it",
+        "::error file=new.yaml,line=37,title=response-property-removed::Breaking (wire) in `find_thing` — response 200 field `note`: removed (callers reading it get nothing, and decoding fails if it was required); the Rust field `note` disappears (not in the new revision: shown at its nearest surviving parent, `#/components/schemas/Thing/properties`)",
     ];
     assert_eq!(annotations, expected, "{annotations:#?}");
 }

@@ -380,7 +380,7 @@ fn github_format_annotates_the_new_file() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stdout(&out).starts_with(
-            "::error file=specs/new.yaml,line=12,title=request-property-became-required::Breaking (wire) — request body field `a`: "
+            "::error file=specs/new.yaml,line=12,title=request-property-became-required::Breaking (wire) in `create_thing` — request body field `a`: "
         ),
         "{}",
         stdout(&out)
@@ -419,7 +419,7 @@ fn github_format_with_base_uses_repository_paths() {
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
         lines[0].starts_with(
-            "::notice file=openapi/api.yaml,line=12,title=request-property-added-optional::Compatible — request body field `b`: new optional field"
+            "::notice file=openapi/api.yaml,line=12,title=request-property-added-optional::Compatible in `create_thing` — request body field `b`: new optional field"
         ),
         "{text}"
     );
