@@ -41,14 +41,23 @@ pub struct SpecPair {
     pub file: String,
     /// The old revision.
     pub old: Option<Spec>,
-    /// The new revision.
-    pub new: Option<Spec>,
+    /// The new revision, with its text (which `--format github` annotates).
+    pub new: Option<SpecFile>,
+}
+
+/// A spec file as read: its text and its parse.
+#[derive(Debug)]
+pub struct SpecFile {
+    /// The text, as on disk.
+    pub text: String,
+    /// The parse.
+    pub spec: Spec,
 }
 
 /// Reads and parses a spec file exactly as `build.rs` does (through `kyc_spec::load`), then
 /// checks its references. The registry entry (`x-vendor`, ...) is not required: an old
 /// revision may predate it.
-pub fn load_file(path: &Path) -> Result<Spec, InputError> {
+pub fn load_file(path: &Path) -> Result<SpecFile, InputError> {
     let label = path.display().to_string();
     if !path.is_file() {
         let problem = if path.exists() {
@@ -60,7 +69,8 @@ pub fn load_file(path: &Path) -> Result<Spec, InputError> {
     }
     let text = std::fs::read_to_string(path)
         .map_err(|err| InputError::new(&label, format!("cannot read the file: {err}")))?;
-    parse_text(&label, &text)
+    let spec = parse_text(&label, &text)?;
+    Ok(SpecFile { text, spec })
 }
 
 /// Parses spec text exactly as `build.rs` does, then checks its references. `label` names it in
@@ -179,10 +189,11 @@ pub fn load_base(root: &Path, rev: &str) -> Result<Vec<SpecPair>, InputError> {
 }
 
 /// Loads `<root>/<file>` but names it `file` in messages, as the report does.
-fn load_labelled(root: &Path, file: &str) -> Result<Spec, InputError> {
+fn load_labelled(root: &Path, file: &str) -> Result<SpecFile, InputError> {
     let text = std::fs::read_to_string(root.join(file))
         .map_err(|err| InputError::new(file, format!("cannot read the file: {err}")))?;
-    parse_text(file, &text)
+    let spec = parse_text(file, &text)?;
+    Ok(SpecFile { text, spec })
 }
 
 fn is_spec(file: &str) -> bool {

@@ -10,8 +10,11 @@
 //!   `Option<T>` ↔ `T`, a validated newtype appearing or disappearing);
 //! - **compatible** ([`Class::Compatible`]).
 //!
-//! The rules are listed in [`Rule`] (`kyc-contract rules` prints them as a table).
+//! The rules are listed in [`Rule`] (`kyc-contract rules` prints them as a table). The report
+//! renders as Markdown ([`Report::to_markdown`]), JSON ([`Report::to_json`]) or GitHub workflow
+//! annotations on the lines of the new spec ([`Report::to_github`], [`annotate`]).
 
+pub mod annotate;
 mod compare;
 mod document;
 pub mod input;

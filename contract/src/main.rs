@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kyc_contract::input::{self, InputError};
+use kyc_contract::annotate::NewSpec;
+use kyc_contract::input::{self, InputError, SpecFile};
 use kyc_contract::{Report, Rule, diff_vendor};
 
 #[derive(Debug, Parser)]
@@ -51,6 +52,9 @@ enum Format {
     Markdown,
     /// The structure documented in contract/README.md.
     Json,
+    /// One GitHub workflow annotation per change (`::error` breaking, `::notice` compatible),
+    /// on the line of the new spec where the change is.
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -61,13 +65,24 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Diff(args) => match run_diff(&args) {
-            Ok(report) => {
+            Ok((report, new_files)) => {
                 match args.format {
                     Format::Markdown => print!("{}", report.to_markdown()),
                     Format::Json => println!(
                         "{}",
                         serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
                     ),
+                    Format::Github => {
+                        let specs: Vec<NewSpec<'_>> = new_files
+                            .iter()
+                            .map(|(file, new)| NewSpec {
+                                file,
+                                text: &new.text,
+                                spec: &new.spec,
+                            })
+                            .collect();
+                        print!("{}", report.to_github(&specs));
+                    }
                 }
                 if report.is_breaking() {
                     ExitCode::from(1)
@@ -83,26 +98,36 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_diff(args: &DiffArgs) -> Result<Report, InputError> {
+/// The report, and the new revision of each file it names (for the annotations' lines).
+fn run_diff(args: &DiffArgs) -> Result<(Report, Vec<(String, SpecFile)>), InputError> {
     let cwd = std::env::current_dir().map_err(|err| InputError {
         file: ".".into(),
         problem: format!("cannot read the current directory: {err}"),
     })?;
-    let (vendors, version_root) = match (&args.base, &args.old, &args.new) {
+    let (vendors, new_files, version_root) = match (&args.base, &args.old, &args.new) {
         (Some(rev), _, _) => {
             let root = input::repo_root(&cwd)?;
             let pairs = input::load_base(&root, rev)?;
             let vendors = pairs
                 .iter()
-                .map(|p| diff_vendor(&p.file, p.old.as_ref(), p.new.as_ref()))
+                .map(|p| diff_vendor(&p.file, p.old.as_ref(), p.new.as_ref().map(|n| &n.spec)))
                 .collect();
-            (vendors, Some(root))
+            let new_files = pairs
+                .into_iter()
+                .filter_map(|p| Some((p.file, p.new?)))
+                .collect();
+            (vendors, new_files, Some(root))
         }
         (None, Some(old), Some(new)) => {
-            let (old_spec, new_spec) = (input::load_file(old)?, input::load_file(new)?);
-            let vendor = diff_vendor(&new.display().to_string(), Some(&old_spec), Some(&new_spec));
+            let (old_file, new_file) = (input::load_file(old)?, input::load_file(new)?);
+            let file = new.display().to_string();
+            let vendor = diff_vendor(&file, Some(&old_file.spec), Some(&new_file.spec));
             // The crate version is advisory: outside the repository the report still works.
-            (vec![vendor], input::repo_root(&cwd).ok())
+            (
+                vec![vendor],
+                vec![(file, new_file)],
+                input::repo_root(&cwd).ok(),
+            )
         }
         _ => {
             return Err(InputError {
@@ -112,13 +137,12 @@ fn run_diff(args: &DiffArgs) -> Result<Report, InputError> {
         }
     };
     let report = Report::new(vendors);
-    Ok(
-        match version_root
-            .as_deref()
-            .and_then(input::client_crate_version)
-        {
-            Some(version) => report.with_crate_version(version),
-            None => report,
-        },
-    )
+    let report = match version_root
+        .as_deref()
+        .and_then(input::client_crate_version)
+    {
+        Some(version) => report.with_crate_version(version),
+        None => report,
+    };
+    Ok((report, new_files))
 }

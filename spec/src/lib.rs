@@ -15,6 +15,8 @@ pub mod extensions;
 pub mod image;
 #[cfg(feature = "load")]
 pub mod load;
+#[cfg(feature = "load")]
+pub mod locate;
 mod operation;
 pub mod refs;
 mod replacement;

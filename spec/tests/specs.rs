@@ -129,3 +129,78 @@ fn every_scenario_resolves_to_its_examples() {
         }
     }
 }
+
+/// Every mapping key and sequence item of every spec in `openapi/`, as `serde_yaml` reads it,
+/// has its own line in `kyc_spec::locate::YamlLines`, and a key's line is where the key is
+/// written.
+#[test]
+fn every_node_of_the_real_specs_has_its_line() {
+    fn walk(
+        value: &serde_yaml::Value,
+        pointer: &str,
+        text: &[&str],
+        lines: &kyc_spec::locate::YamlLines,
+        problems: &mut Vec<String>,
+        count: &mut usize,
+    ) {
+        let children: Vec<(String, Option<String>, &serde_yaml::Value)> = match value {
+            serde_yaml::Value::Mapping(map) => map
+                .iter()
+                .map(|(key, child)| {
+                    let key = match key {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    (kyc_spec::refs::escape(&key), Some(key), child)
+                })
+                .collect(),
+            serde_yaml::Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, child)| (i.to_string(), None, child))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (segment, key, child) in children {
+            let child_pointer = format!("{pointer}/{segment}");
+            *count += 1;
+            match lines.line(&child_pointer) {
+                None => problems.push(format!("{child_pointer}: no line")),
+                Some(n) => {
+                    let written = text.get(n - 1).copied().unwrap_or_default();
+                    if let Some(key) = key {
+                        let forms = [
+                            format!("{key}:"),
+                            format!("\"{key}\":"),
+                            format!("'{key}':"),
+                        ];
+                        if !forms.iter().any(|form| written.contains(form.as_str())) {
+                            problems.push(format!("{child_pointer}: line {n} is `{written}`"));
+                        }
+                    }
+                }
+            }
+            walk(child, &child_pointer, text, lines, problems, count);
+        }
+    }
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
+    for file in ["kredibel.yaml", "iluma.yaml"] {
+        let text = std::fs::read_to_string(dir.join(file)).expect("read the spec");
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+        let lines = kyc_spec::locate::YamlLines::new(&text);
+        let rows: Vec<&str> = text.lines().collect();
+        let (mut problems, mut count) = (Vec::new(), 0);
+        walk(&value, "", &rows, &lines, &mut problems, &mut count);
+        assert!(count > 500, "{file}: only {count} nodes walked");
+        assert!(
+            problems.is_empty(),
+            "{file}: {} of {count} nodes not located:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+}

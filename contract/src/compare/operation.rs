@@ -95,9 +95,14 @@ impl<'a> Walker<'a> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // One keyword changed: point at it (the annotation's line), as other rules do.
+            let at = match keys[..] {
+                [key] => format!("{loc}.{key}"),
+                _ => loc.to_string(),
+            };
             self.push(
                 Rule::DocumentationChanged,
-                loc.to_string(),
+                at,
                 None,
                 format!("{what}: {list} changed"),
                 String::new(),

@@ -95,11 +95,18 @@ impl<'a> Walker<'a> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            // One keyword changed: point at it (the annotation's line), as other rules do.
+            let keyword = if docs.len() == 1 { docs[0] } else { "" };
+            let suffix = if keyword.is_empty() {
+                String::new()
+            } else {
+                format!(".{keyword}")
+            };
             self.emit(
                 ctx,
                 Rule::DocumentationChanged,
-                "",
-                defined_at(pointer, ""),
+                &suffix,
+                defined_at(pointer, keyword),
                 what,
             );
         }

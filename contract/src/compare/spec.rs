@@ -31,9 +31,13 @@ impl Walker<'_> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let at = match info_keys[..] {
+                [key] => format!("info.{key}"),
+                _ => "info".to_string(),
+            };
             self.push(
                 Rule::DocumentationChanged,
-                "info".into(),
+                at,
                 None,
                 format!("info: {list} changed"),
                 String::new(),

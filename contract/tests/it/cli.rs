@@ -357,6 +357,80 @@ fn base_reports_a_removed_spec_as_breaking() {
     assert_eq!(gone["changes"][0]["class"], "breaking-wire");
 }
 
+/// `--format github` names the NEW file as given, and keeps the exit codes.
+#[test]
+fn github_format_annotates_the_new_file() {
+    let dir = temp_dir("github-files");
+    let old = write(&dir, "old.yaml", &req(STR));
+    let new = write(
+        &dir,
+        "specs/new.yaml",
+        &req("{type: object, required: [a], properties: {a: {type: string}}}"),
+    );
+    let out = run(
+        &dir,
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            "specs/new.yaml",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(
+            "::error file=specs/new.yaml,line=12,title=request-property-became-required::Breaking (wire) in `create_thing` — request body field `a`: "
+        ),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+
+    let same = run(
+        &dir,
+        &[
+            "diff",
+            new.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert_eq!(stdout(&same), "");
+}
+
+/// With `--base`, annotations name the repository path; a new spec is annotated at line 1, a
+/// compatible change as a notice.
+#[test]
+fn github_format_with_base_uses_repository_paths() {
+    let dir = repo("github-base", &[("api.yaml", &req(STR))]);
+    write(
+        &dir,
+        "openapi/api.yaml",
+        &req("{type: object, properties: {a: {type: string}, b: {type: string}}}"),
+    );
+    write(&dir, "openapi/new.yaml", &req(STR));
+    let out = run(&dir, &["diff", "--base", "HEAD", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with(
+            "::notice file=openapi/api.yaml,line=12,title=request-property-added-optional::Compatible in `create_thing` — request body field `b`: new optional field"
+        ),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "::notice file=openapi/new.yaml,line=1,title=spec-added::Compatible — new spec `openapi/new.yaml`"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn base_with_a_broken_old_spec_names_the_revision() {
     let dir = repo("base-broken", &[("api.yaml", "openapi: 3.0.3\ninfo: [\n")]);

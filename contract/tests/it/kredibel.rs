@@ -2,12 +2,16 @@
 //! `openapi/kredibel.yaml`, so these reports change only when kyc-contract does, not whenever the
 //! live spec gains a field; `diff base.yaml realistic.yaml` shows each edit.
 
+use kyc_contract::annotate::NewSpec;
 use kyc_contract::{Class, Rule, diff_vendor};
 
 use crate::support::{data, parse};
 
+fn read(name: &str) -> String {
+    std::fs::read_to_string(data(name)).expect("test data")
+}
+
 fn kredibel_report(edited: &str) -> kyc_contract::Report {
-    let read = |name: &str| std::fs::read_to_string(data(name)).expect("test data");
     let old = parse("base.yaml", &read("kredibel/base.yaml"));
     let new = parse(edited, &read(edited));
     kyc_contract::Report::new(vec![diff_vendor(
@@ -55,6 +59,33 @@ fn realistic_edit_markdown_snapshot() {
     });
 }
 
+/// The report as GitHub annotations, the edited file standing for `openapi/kredibel.yaml`.
+fn kredibel_github(edited: &str) -> String {
+    let text = read(edited);
+    let spec = parse(edited, &text);
+    kredibel_report(edited).to_github(&[NewSpec {
+        file: "openapi/kredibel.yaml",
+        text: &text,
+        spec: &spec,
+    }])
+}
+
+#[test]
+fn three_changes_github_snapshot() {
+    let github = kredibel_github("kredibel/three-changes.yaml");
+    insta::with_settings!({snapshot_path => "../../../snapshots/contract", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("kredibel_three_changes_github", github);
+    });
+}
+
+#[test]
+fn realistic_edit_github_snapshot() {
+    let github = kredibel_github("kredibel/realistic.yaml");
+    insta::with_settings!({snapshot_path => "../../../snapshots/contract", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("kredibel_realistic_edit_github", github);
+    });
+}
+
 #[test]
 fn realistic_edit_json_snapshot() {
     let report = kredibel_report("kredibel/realistic.yaml");
@@ -70,7 +101,9 @@ fn live_specs_compare_clean_with_themselves() {
     for entry in std::fs::read_dir(root).expect("openapi/ exists") {
         let path = entry.expect("dir entry").path();
         if path.extension().is_some_and(|e| e == "yaml") {
-            let spec = kyc_contract::input::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+            let spec = kyc_contract::input::load_file(&path)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .spec;
             let report = kyc_contract::diff(&spec, &spec);
             assert_eq!(
                 report.changes().count(),

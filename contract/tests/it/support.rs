@@ -1,5 +1,6 @@
 //! Small specs built from YAML fragments, and helpers to diff and assert.
 
+use kyc_contract::annotate::{self, Level, NewSpec};
 use kyc_contract::{Class, Report, Rule, diff};
 
 /// Parses a spec the way the tool does (panics with the parser's message: the test data is wrong).
@@ -110,10 +111,13 @@ pub(crate) fn report(old: &str, new: &str) -> Report {
     diff(&parse("old.yaml", old), &parse("new.yaml", new))
 }
 
-/// Asserts that the diff has a change by `rule` classified `class`.
+/// Asserts that the diff has a change by `rule` classified `class`, and that every change is
+/// annotated on a line of the new text that writes the node annotated.
 pub(crate) fn check(rule: &str, class: Class, old: &str, new: &str) {
     let rule = Rule::from_id(rule).unwrap_or_else(|| panic!("no rule `{rule}` in the catalogue"));
-    let report = report(old, new);
+    let new_spec = parse("new.yaml", new);
+    let report = diff(&parse("old.yaml", old), &new_spec);
+    check_annotations(&report, new, &new_spec);
     let found: Vec<_> = report.changes().filter(|c| c.rule == rule).collect();
     assert!(
         !found.is_empty(),
@@ -129,6 +133,43 @@ pub(crate) fn check(rule: &str, class: Class, old: &str, new: &str) {
         found.iter().map(|c| c.class).collect::<Vec<_>>(),
         report.to_markdown()
     );
+}
+
+/// Every change has one annotation, error or notice by its class, on a line of `new` that holds
+/// the key of the node annotated (a sequence item's line is not checked for its index).
+pub(crate) fn check_annotations(report: &Report, new: &str, new_spec: &kyc_spec::Spec) {
+    let annotations = annotate::annotations(
+        report,
+        &[NewSpec {
+            file: &report.vendors[0].file,
+            text: new,
+            spec: new_spec,
+        }],
+    );
+    assert_eq!(annotations.len(), report.changes().count());
+    let lines: Vec<&str> = new.lines().collect();
+    for (annotation, change) in annotations.iter().zip(report.changes()) {
+        assert_eq!(
+            annotation.level == Level::Error,
+            change.class.is_breaking(),
+            "{annotation}"
+        );
+        let line = annotation.line.expect("a line in the new spec");
+        let written = lines
+            .get(line - 1)
+            .unwrap_or_else(|| panic!("{annotation}: line {line} is past the end of the new spec"));
+        let pointer = annotation.pointer.as_deref().unwrap_or_default();
+        let key = pointer.rsplit('/').next().unwrap_or_default();
+        let key = key.replace("~1", "/").replace("~0", "~");
+        if !key.is_empty() && key.parse::<usize>().is_err() {
+            assert!(
+                [format!("{key}:"), format!("{key}\":"), format!("{key}':")]
+                    .iter()
+                    .any(|form| written.contains(form.as_str())),
+                "{annotation}: line {line} is `{written}`, which does not write `{key}`"
+            );
+        }
+    }
 }
 
 /// A fresh, empty temporary directory for one test.
