@@ -32,9 +32,9 @@
 //!     }}}
 //! }))?;
 //! let schema = spec.schema("Request").unwrap();
-//! let found = Validator::new(&spec).value(schema, &json!({"nik": "123", "extra": true}));
+//! let found = Validator::new(&spec).value(schema, &json!({"nik": "123", "note": true}));
 //! let found: Vec<_> = found.iter().map(|v| (v.path.as_str(), v.rule)).collect();
-//! assert_eq!(found, [("nik", Rule::Pattern), ("extra", Rule::UnknownField)]);
+//! assert_eq!(found, [("nik", Rule::Pattern), ("note", Rule::UnknownField)]);
 //! # Ok::<(), kyc_spec::SpecShapeError>(())
 //! ```
 
