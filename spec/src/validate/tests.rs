@@ -203,13 +203,13 @@ fn each_rule_is_named_with_the_path_and_a_message_without_the_value() {
             with("score", json!(49)),
             "score",
             Rule::Minimum,
-            "is below the minimum of 50",
+            "is too small; the minimum is 50",
         ),
         (
             with("score", json!(101)),
             "score",
             Rule::Maximum,
-            "is above the maximum of 100",
+            "is too large; the maximum is 100",
         ),
         (
             with("score", json!(90.5)),
@@ -221,7 +221,7 @@ fn each_rule_is_named_with_the_path_and_a_message_without_the_value() {
             with("ratio", json!(0)),
             "ratio",
             Rule::Minimum,
-            "is not above the exclusive minimum of 0",
+            "is too small; the minimum (exclusive) is 0",
         ),
         (
             with("kind", json!("C")),

@@ -279,9 +279,9 @@ impl<'s> Walk<'s> {
             && (n < limit || (k.exclusive_minimum && n == limit))
         {
             let message = if k.exclusive_minimum {
-                format!("is not above the exclusive minimum of {min}")
+                format!("is too small; the minimum (exclusive) is {min}")
             } else {
-                format!("is below the minimum of {min}")
+                format!("is too small; the minimum is {min}")
             };
             return self.report(Rule::Minimum, schema, message);
         }
@@ -290,9 +290,9 @@ impl<'s> Walk<'s> {
             && (n > limit || (k.exclusive_maximum && n == limit))
         {
             let message = if k.exclusive_maximum {
-                format!("is not below the exclusive maximum of {max}")
+                format!("is too large; the maximum (exclusive) is {max}")
             } else {
-                format!("is above the maximum of {max}")
+                format!("is too large; the maximum is {max}")
             };
             return self.report(Rule::Maximum, schema, message);
         }
