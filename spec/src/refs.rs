@@ -39,16 +39,25 @@ pub fn resolve_named<'a>(document: &'a Value, mut node: &'a Value) -> (&'a Value
         let Some(reference) = reference_of(node) else {
             break;
         };
-        let Some(target) = reference
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-        else {
+        let Some(target) = target(document, reference) else {
             break;
         };
         name = component(reference).map(|(_, n)| n);
         node = target;
     }
     (node, name)
+}
+
+/// What a local reference points at. `#/components/<kind>/<name>` without escapes is looked
+/// up directly: request validation resolves references on every call, and a JSON-pointer
+/// lookup allocates each segment.
+fn target<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
+    match component(reference) {
+        Some((kind, name)) if !kind.contains('~') && !name.contains('~') => {
+            document.get("components")?.get(kind)?.get(name)
+        }
+        _ => document.pointer(reference.strip_prefix('#')?),
+    }
 }
 
 /// Follows `node`'s `$ref`s in `document` (see [`resolve_named`]).

@@ -103,8 +103,18 @@ impl Spec {
 
     /// The operation object of `operation` in the document.
     pub fn operation_node(&self, operation: &Operation) -> &Value {
-        self.document
-            .pointer(&operation.pointer)
+        // `paths.<path>.<method>` looked up directly, not through `operation.pointer`: request
+        // validation asks on every call, and a JSON-pointer lookup allocates each segment.
+        let method = operation::METHODS
+            .into_iter()
+            .find(|m| m.eq_ignore_ascii_case(&operation.method));
+        method
+            .and_then(|method| {
+                self.document
+                    .get("paths")?
+                    .get(&operation.path)?
+                    .get(method)
+            })
             .unwrap_or(&Value::Null)
     }
 
