@@ -56,17 +56,11 @@ fn phone_photo() -> Vec<u8> {
     jpeg
 }
 
-/// The Kredibel `FaceImage` rule, from the spec.
+/// The Kredibel `FaceImage` rule, from the spec the client embeds.
 fn face_image_rule() -> ImageRule {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/kredibel.yaml");
-    let spec = kyc_codegen::load_spec(&path).unwrap_or_else(|e| panic!("{e}"));
-    let schema = spec
-        .components
-        .as_ref()
-        .and_then(|c| c.schemas.get("FaceImage"))
-        .and_then(|s| s.as_item())
-        .expect("FaceImage schema");
-    ImageRule::from_extensions(|key| schema.schema_data.extensions.get(key))
+    let spec = kyc_clients::kredibel::spec();
+    spec.schema("FaceImage")
+        .and_then(|schema| spec.image_rule(schema))
         .expect("FaceImage has image rules")
 }
 

@@ -1,17 +1,19 @@
 //! What happens around every call, for both vendors: the generated code calls the
 //! `ClientHooks` implemented in `kredibel` and `iluma`, which forward here.
 //!
-//! - [`pre`]: refuse a request that breaks the spec's limits (nothing is sent), then add the
-//!   credentials if the operation's `security` asks for them;
-//! - [`exec`]: send, retrying only what cannot be billed twice ([`RetryPolicy`]), inside a
+//! - [`pre`]: refuse a request that breaks the spec's limits (nothing is sent; the check is
+//!   `kyc_spec::validate`, shared with the sandbox), then add the credentials if the
+//!   operation's `security` asks for them;
+//! - [`exec`]: send, retrying only what the spec says is never billed ([`RetryPolicy`]), inside a
 //!   `tracing` span per call that records vendor, operation, attempt, status and latency —
 //!   never a body, a header value or a URL query.
 
 use std::time::{Duration, Instant};
 
+use kyc_spec::validate::Validator;
 use progenitor_client::{Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response};
 use tracing::Instrument as _;
 
 use crate::catalog::Operation;
@@ -22,7 +24,10 @@ use crate::catalog::Operation;
 macro_rules! vendor_client {
     ($vendor:literal, $title:literal) => {
         mod generated {
+            // `unreachable_patterns`: progenitor matches a `4XX` range before an exact `429`;
+            // both arms give the same error type, so the later arm is dead, not a lost case.
             #![allow(
+                unreachable_patterns,
                 missing_docs,
                 missing_debug_implementations,
                 unreachable_pub,
@@ -41,13 +46,21 @@ macro_rules! vendor_client {
             include!(concat!(env!("OUT_DIR"), "/", $vendor, "_catalog.rs"));
         }
 
-        #[doc = concat!("The ", $title, " spec, as the client reads it (parsed on first use).")]
-        pub fn spec() -> &'static openapiv3::OpenAPI {
-            static SPEC: std::sync::OnceLock<openapiv3::OpenAPI> = std::sync::OnceLock::new();
-            crate::spec::parse(
-                include_str!(concat!(env!("OUT_DIR"), "/", $vendor, "_spec.json")),
-                &SPEC,
-            )
+        #[doc = concat!("The ", $title, " spec, as the client reads it: embedded by `build.rs` (as JSON, from the")]
+        /// same parse that generated the code) and read once, on first use. Servers, auth, key
+        /// prefixes, request limits and what is billed all come from here.
+        pub fn spec() -> &'static kyc_spec::Spec {
+            static SPEC: std::sync::OnceLock<kyc_spec::Spec> = std::sync::OnceLock::new();
+            SPEC.get_or_init(|| {
+                kyc_spec::Spec::from_json(include_str!(concat!(
+                    env!("OUT_DIR"),
+                    "/",
+                    $vendor,
+                    "_spec.json"
+                )))
+                // kyc-codegen refused the build if the spec lacked what the registry reads.
+                .expect("build.rs embeds a spec the registry reads")
+            })
         }
 
         impl progenitor_client::ClientHooks<crate::CallSettings> for Client {
@@ -94,17 +107,23 @@ impl Vendor {
         }
     }
 
-    pub(crate) fn spec(self) -> &'static openapiv3::OpenAPI {
+    pub(crate) fn spec(self) -> &'static kyc_spec::Spec {
         match self {
             Vendor::Kredibel => crate::kredibel::spec(),
             Vendor::Iluma => crate::iluma::spec(),
         }
     }
+
+    /// Whether the spec says an answer with `status` is never billed (`x-charged: false` on
+    /// the 429 and 5XX responses): only such answers are retried.
+    pub(crate) fn never_charged(self, status: u16) -> bool {
+        self.spec().status_charged(status) == Some(false)
+    }
 }
 
 /// When to send a request again. Only failures that the vendors never bill are retried:
-/// 429 and 5XX responses (both vendors document that these are not charged) and connection
-/// failures before the request went out. A 2XX or any other 4XX may have been billed and is
+/// answers whose response the spec marks `x-charged: false` (429 and 5XX for both vendors)
+/// and connection failures before the request went out. A 2XX or any other 4XX may have been billed and is
 /// returned as is; so is a timeout after the request was sent, unless
 /// [`RetryPolicy::retry_timeouts`] says otherwise.
 ///
@@ -163,24 +182,9 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct CallSettings {
     pub(crate) vendor: Vendor,
-    pub(crate) authorization: HeaderValue,
+    /// The `Authorization` value (marked sensitive); `None` when the spec declares no scheme.
+    pub(crate) authorization: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
-}
-
-impl CallSettings {
-    /// The settings of a `vendor` client sending `authorization` (a header value, marked
-    /// sensitive here) and retrying as `options` say.
-    pub(crate) fn new(
-        vendor: Vendor,
-        authorization: String,
-        options: &crate::ClientOptions,
-    ) -> Result<Self, crate::ConfigError> {
-        Ok(Self {
-            vendor,
-            authorization: crate::transport::sensitive_header(authorization)?,
-            retry: options.retry.clone(),
-        })
-    }
 }
 
 impl std::fmt::Debug for CallSettings {
@@ -201,14 +205,24 @@ pub(crate) fn pre<E>(
     request: &mut Request,
     info: &OperationInfo,
 ) -> Result<(), Error<E>> {
-    if let Some(body) = request.body().and_then(|b| b.as_bytes()) {
-        crate::validate::json_request(settings.vendor, info.operation_id, body)
-            .map_err(|err| Error::InvalidRequest(err.to_string()))?;
+    if let Some(body) = request.body().and_then(|b| b.as_bytes())
+        // A `Base64Image` holds valid base64 by construction (checked when built from text,
+        // encoded here from bytes), so only image headers are read.
+        && let Some(violation) = Validator::new(settings.vendor.spec())
+            .first_only()
+            .trusting_base64()
+            .request_json(info.operation_id, body)
+            .into_iter()
+            .next()
+    {
+        return Err(Error::InvalidRequest(violation.to_string()));
     }
-    if crate::catalog::requires_auth(settings.vendor.operations(), info.operation_id) {
+    if let Some(authorization) = &settings.authorization
+        && crate::catalog::requires_auth(settings.vendor.operations(), info.operation_id)
+    {
         request
             .headers_mut()
-            .insert(AUTHORIZATION, settings.authorization.clone());
+            .insert(AUTHORIZATION, authorization.clone());
     }
     Ok(())
 }
@@ -228,16 +242,17 @@ pub(crate) async fn exec(
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    send_with_retries(client, &settings.retry, request)
+    send_with_retries(client, settings, request)
         .instrument(span)
         .await
 }
 
 async fn send_with_retries(
     client: &reqwest::Client,
-    policy: &RetryPolicy,
+    settings: &CallSettings,
     mut request: Request,
 ) -> reqwest::Result<Response> {
+    let policy = &settings.retry;
     let started = Instant::now();
     let mut waited = Duration::ZERO;
     let mut attempt = 1;
@@ -247,7 +262,7 @@ async fn send_with_retries(
         let sent_at = Instant::now();
         let result = client.execute(request).await;
         let latency_ms = sent_at.elapsed().as_millis() as u64;
-        let verdict = Verdict::of(&result, policy);
+        let verdict = Verdict::of(&result, settings);
         match &result {
             Ok(response) => tracing::debug!(
                 attempt,
@@ -295,11 +310,13 @@ enum Verdict {
 }
 
 impl Verdict {
-    fn of(result: &reqwest::Result<Response>, policy: &RetryPolicy) -> Self {
+    fn of(result: &reqwest::Result<Response>, settings: &CallSettings) -> Self {
         match result {
             Ok(response) => {
                 let status = response.status();
-                if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+                // A success or redirect is final without asking the spec.
+                let failed = status.is_client_error() || status.is_server_error();
+                if failed && settings.vendor.never_charged(status.as_u16()) {
                     Verdict::Retry {
                         retry_after: retry_after(response),
                     }
@@ -309,7 +326,7 @@ impl Verdict {
             }
             // Refused or unreachable before anything was sent: nothing can have been billed.
             Err(err) if err.is_connect() => Verdict::Retry { retry_after: None },
-            Err(err) if err.is_timeout() && policy.retry_timeouts => {
+            Err(err) if err.is_timeout() && settings.retry.retry_timeouts => {
                 Verdict::Retry { retry_after: None }
             }
             Err(_) => Verdict::Final,

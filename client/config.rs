@@ -32,6 +32,14 @@ pub enum ConfigError {
         /// What does not match, without the key.
         reason: String,
     },
+    /// The vendor's spec declares no server for the environment asked for.
+    #[error("{vendor}: the spec declares no {environment} server; use Environment::Custom")]
+    NoServer {
+        /// The vendor.
+        vendor: &'static str,
+        /// The environment: `sandbox` or `production`.
+        environment: &'static str,
+    },
     /// The base URL is not usable.
     #[error("base URL `{url}`: {reason}")]
     InvalidBaseUrl {

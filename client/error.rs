@@ -15,8 +15,12 @@ pub trait ErrorKind: fmt::Debug + Clone + PartialEq {
     const VENDOR: &'static str;
     /// The kind as the vendor writes it (`no_face_detected`, `RATE_LIMIT_EXCEEDED`).
     fn code(&self) -> String;
-    /// Whether the vendor bills a call that ended in this error (given its HTTP status).
-    fn is_charged(&self, status: Option<u16>) -> bool;
+    /// Whether the vendor bills a call that ended in this error, by its kind alone (the spec's
+    /// `x-charged` on the error codes).
+    fn is_charged(&self) -> bool;
+    /// Whether the vendor bills any answer with this HTTP status, when the spec says (its
+    /// `x-charged` on the 429 and 5XX responses; see `kyc_spec::Spec::status_charged`).
+    fn status_charged(status: u16) -> Option<bool>;
 }
 
 /// An error body the vendor sent, decoded.
@@ -89,33 +93,33 @@ impl<K: ErrorKind> VendorError<K> {
         }
     }
 
-    /// Whether this call may have been billed. From the vendors' docs: no 5XX and no 429 is
-    /// charged, Kredibel charges `no_face_detected`; a request refused before sending or that
-    /// never connected costs nothing. An unknown error kind, a timeout or an undecodable answer
-    /// count as charged, because nothing says they were not.
+    /// Whether this call may have been billed, as the specs say: by the status when its
+    /// response is marked (`x-charged: false` on 429 and 5XX), else by the error kind (Kredibel
+    /// charges `no_face_detected`); a request refused before sending or that never connected
+    /// costs nothing. An unknown error kind, a timeout or an undecodable answer count as
+    /// charged, because nothing says they were not.
     pub fn is_charged(&self) -> bool {
         match self {
-            Self::Api(api) => api.kind.is_charged(api.status),
+            Self::Api(api) => api
+                .status
+                .and_then(K::status_charged)
+                .unwrap_or_else(|| api.kind.is_charged()),
             Self::Invalid { .. } => false,
             Self::Transport(err) => !err.is_connect(),
-            Self::Decode { status, .. } => !status.is_some_and(never_charged),
-            Self::UnexpectedStatus(status) => !never_charged(*status),
+            Self::Decode { status, .. } => status.and_then(K::status_charged).unwrap_or(true),
+            Self::UnexpectedStatus(status) => K::status_charged(*status).unwrap_or(true),
         }
     }
 
-    /// Whether sending the same request again is safe and may succeed: a 429 or 5XX answer
-    /// (never billed), or a connection that failed before the request was sent.
+    /// Whether sending the same request again is safe and may succeed: an answer the spec
+    /// says is never billed (429, 5XX), or a connection that failed before the request was
+    /// sent.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(err) => err.is_connect(),
-            _ => self.status().is_some_and(never_charged),
+            _ => self.status().and_then(K::status_charged) == Some(false),
         }
     }
-}
-
-/// The vendors document that 429 and 5XX answers are never charged.
-fn never_charged(status: u16) -> bool {
-    status == 429 || (500..600).contains(&status)
 }
 
 impl<K: ErrorKind> fmt::Display for VendorError<K> {

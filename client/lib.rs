@@ -41,10 +41,11 @@ pub mod kredibel;
 pub mod nik;
 pub mod privacy;
 mod redacted;
-mod spec;
 mod transport;
-mod validate;
 
+/// The one reader of the specs (`kyc-spec`): what [`kredibel::spec`] and [`iluma::spec`] return
+/// (servers, auth, key prefixes, schemas), and the request validator every call runs.
+pub use kyc_spec as spec;
 /// Image facts read from the bytes and the specs' image rules (from `kyc-spec`, the one reader
 /// of the specs, shared with the sandbox).
 pub use kyc_spec::image;

@@ -22,6 +22,10 @@ use crate::privacy::Pii;
 
 /// A 16-digit NIK (Nomor Induk Kependudukan). Checked on construction and when decoded.
 /// `Debug` and `Display` mask it; [`Nik::as_str`] gives the digits for the wire.
+///
+/// The shape is Indonesia's, not a vendor's, so it is checked here without a spec (one `Nik`
+/// type serves both vendors and `crate::nik`); a test holds both specs' `Nik` schemas to it,
+/// and every request is also validated against the vendor's own schema before sending.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Nik(String);
 
@@ -444,5 +448,41 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Redacted<T> {
 
     fn is_referenceable() -> bool {
         T::is_referenceable()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kyc_spec::validate::Validator;
+    use serde_json::json;
+
+    use super::Nik;
+
+    /// The vendor-neutral NIK rule and both specs' `Nik` schemas give the same verdicts, so a
+    /// spec that changed the NIK's shape would fail here rather than disagree at run time.
+    #[test]
+    fn nik_agrees_with_both_specs() {
+        let cases = [
+            "1234567890123456",
+            "3275031210930027",
+            "123456789012345",
+            "12345678901234567",
+            "12345678901234a6",
+            "",
+            "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦",
+        ];
+        for spec in [crate::kredibel::spec(), crate::iluma::spec()] {
+            let schema = spec.schema("Nik").expect("both specs define Nik");
+            for nik in cases {
+                let by_spec = Validator::new(spec).value(schema, &json!(nik)).is_empty();
+                assert_eq!(
+                    Nik::new(nik).is_ok(),
+                    by_spec,
+                    "{}: {} characters",
+                    spec.vendor().name,
+                    nik.chars().count()
+                );
+            }
+        }
     }
 }

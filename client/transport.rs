@@ -1,9 +1,15 @@
-//! The `reqwest::Client` every vendor client is built on, and the auth header they share.
+//! What every vendor client is built from, read from its spec's registry entry: the base URL
+//! of the environment (`servers[].x-environments`), the check that the key belongs to it
+//! (`x-key-prefixes`), the `Authorization` header of the spec's scheme, and the
+//! `reqwest::Client`.
 
 use std::time::Duration;
 
+use base64::Engine as _;
+use kyc_spec::AuthScheme;
 use reqwest::header::HeaderValue;
 
+use crate::call::{CallSettings, Vendor};
 use crate::config::{ApiKey, ConfigError, Environment};
 
 /// How a client connects and retries. `Default` is what [`crate::kredibel::Client::with_api_key`]
@@ -46,33 +52,93 @@ fn install_crypto_provider() {
     }
 }
 
-/// The caller's API key, refused if empty (it would only earn a 401 later).
-pub(crate) fn api_key(api_key: impl Into<ApiKey>) -> Result<ApiKey, ConfigError> {
+/// The base URL, HTTP client and call settings of a `vendor` client for `environment` that
+/// authenticates with `api_key`.
+pub(crate) fn connect(
+    vendor: Vendor,
+    environment: &Environment,
+    api_key: impl Into<ApiKey>,
+    options: &ClientOptions,
+) -> Result<(String, reqwest::Client, CallSettings), ConfigError> {
     let api_key = api_key.into();
     if api_key.expose().trim().is_empty() {
+        // It would only earn a 401 later.
         return Err(ConfigError::InvalidApiKey("empty"));
     }
-    Ok(api_key)
+    let base_url = base_url(vendor, environment)?;
+    check_key_environment(vendor, environment, &base_url, &api_key)?;
+    let key = api_key.expose();
+    let authorization = match vendor.spec().vendor().auth {
+        Some(AuthScheme::Bearer) => Some(format!("Bearer {key}")),
+        Some(AuthScheme::BasicKeyAsUsername) => Some(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+        )),
+        None => None,
+    };
+    let settings = CallSettings {
+        vendor,
+        authorization: authorization.map(sensitive_header).transpose()?,
+        retry: options.retry.clone(),
+    };
+    Ok((base_url, http_client(options)?, settings))
 }
 
 /// An `Authorization` header value marked sensitive, so reqwest and `http` never print it.
-pub(crate) fn sensitive_header(value: String) -> Result<HeaderValue, ConfigError> {
+fn sensitive_header(value: String) -> Result<HeaderValue, ConfigError> {
     let mut header = HeaderValue::try_from(value)
         .map_err(|_| ConfigError::InvalidApiKey("not printable ASCII"))?;
     header.set_sensitive(true);
     Ok(header)
 }
 
-/// Resolves an environment to a base URL and checks it: absolute, and HTTPS unless the host
-/// is this machine (a local sandbox), because the request carries an API key and personal data.
-pub(crate) fn base_url(
+/// Refuses a key of another environment than the one asked for, when the spec gives each
+/// environment's key prefix (Iluma: one host, the key decides): a production key would be
+/// billed, a sandbox key silently answered with dummy data. A local sandbox
+/// (`Environment::Custom` on this machine) takes sandbox keys only.
+fn check_key_environment(
+    vendor: Vendor,
     environment: &Environment,
-    sandbox: &str,
-    production: &str,
-) -> Result<String, ConfigError> {
+    base_url: &str,
+    api_key: &ApiKey,
+) -> Result<(), ConfigError> {
+    let local = reqwest::Url::parse(base_url).is_ok_and(|url| is_loopback(&url));
+    let expected = match environment {
+        Environment::Sandbox => ("sandbox", kyc_spec::Environment::Sandbox),
+        Environment::Production => ("production", kyc_spec::Environment::Production),
+        Environment::Custom(_) if local => ("local sandbox", kyc_spec::Environment::Sandbox),
+        Environment::Custom(_) => return Ok(()),
+    };
+    let (name, environment) = expected;
+    match vendor.spec().vendor().key_prefix(environment) {
+        Some(prefix) if !api_key.expose().starts_with(prefix) => {
+            Err(ConfigError::KeyEnvironmentMismatch {
+                vendor: vendor.name(),
+                reason: format!("the {name} environment takes keys starting `{prefix}`"),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Resolves an environment to a base URL (the spec's server for it) and checks it: absolute,
+/// and HTTPS unless the host is this machine (a local sandbox), because the request carries an
+/// API key and personal data.
+fn base_url(vendor: Vendor, environment: &Environment) -> Result<String, ConfigError> {
+    let server = |environment: kyc_spec::Environment| {
+        vendor
+            .spec()
+            .vendor()
+            .server(environment)
+            .map(str::to_string)
+            .ok_or(ConfigError::NoServer {
+                vendor: vendor.name(),
+                environment: environment.as_str(),
+            })
+    };
     let url = match environment {
-        Environment::Sandbox => sandbox.to_string(),
-        Environment::Production => production.to_string(),
+        Environment::Sandbox => server(kyc_spec::Environment::Sandbox)?,
+        Environment::Production => server(kyc_spec::Environment::Production)?,
         Environment::Custom(url) => url.trim_end_matches('/').to_string(),
     };
     let parsed = reqwest::Url::parse(&url).map_err(|_| ConfigError::InvalidBaseUrl {
@@ -94,7 +160,7 @@ pub(crate) fn base_url(
 }
 
 /// Whether a URL's host is this machine.
-pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

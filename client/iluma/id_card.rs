@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use super::{Client, types};
 use crate::Redacted;
-use crate::call::Vendor;
 use crate::image::{self, ImageFormat};
+use kyc_spec::validate::Validator;
 
 /// The operation id, as in the spec.
 const OPERATION_ID: &str = "verify_id_card";
@@ -211,13 +211,14 @@ impl<'a> VerifyIdCard<'a> {
                 fields.insert(field.into(), Value::String(value.into_inner()));
             }
         }
-        crate::validate::multipart_request(
-            Vendor::Iluma,
-            OPERATION_ID,
-            &fields,
-            &[("selfie", &selfie.bytes)],
-        )
-        .map_err(|err| Error::InvalidRequest(err.to_string()))?;
+        if let Some(violation) = Validator::new(super::spec())
+            .first_only()
+            .request_multipart(OPERATION_ID, &fields, &[("selfie", &selfie.bytes)])
+            .into_iter()
+            .next()
+        {
+            return Err(Error::InvalidRequest(violation.to_string()));
+        }
         let (content_type, body) = multipart_body(&fields, &selfie);
 
         let url = format!("{}/v0/identity/id_card_verifications", client.baseurl());

@@ -2,8 +2,9 @@
 //!
 //! Generated from `openapi/iluma.yaml` at compile time: [`Client`], its request builders
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
-//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply HTTP Basic with
-//! the key as the username on the operations that need it, the hooks that validate,
+//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply the spec's auth
+//! scheme (HTTP Basic with the key as the username) on the operations that need it and refuse a
+//! key of the other environment (the spec's `x-key-prefixes`), the hooks that validate,
 //! authenticate, retry and trace every call (see [`crate::RetryPolicy`] and [`crate::ClientOptions`]), the typed [`Error`], and
 //! [`Client::verify_id_card`], the multipart KTP verification progenitor cannot generate.
 //!
@@ -35,22 +36,14 @@
 pub mod callbacks;
 mod id_card;
 
-use crate::call::{CallSettings, Vendor};
+use crate::call::Vendor;
 use crate::config::{ApiKey, ConfigError, Environment};
 use crate::error::{ApiError, VendorError};
 use crate::transport::{self, ClientOptions};
-use base64::Engine as _;
 
 pub use id_card::{Selfie, VerifyIdCard};
 
 crate::call::vendor_client!("iluma", "Iluma");
-
-/// Iluma's one host; the key's prefix selects development (sandbox) or live.
-pub const BASE_URL: &str = "https://api.iluma.ai";
-/// The prefix of development (sandbox) keys.
-pub const DEVELOPMENT_KEY_PREFIX: &str = "iluma_development_";
-/// The prefix of live keys.
-pub const PRODUCTION_KEY_PREFIX: &str = "iluma_production_";
 
 impl Client {
     /// A client for `environment` that authenticates with `api_key`, with the default
@@ -73,31 +66,9 @@ impl Client {
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let api_key = transport::api_key(api_key)?;
-        let base_url = transport::base_url(&environment, BASE_URL, BASE_URL)?;
-        let local = reqwest::Url::parse(&base_url).is_ok_and(|url| transport::is_loopback(&url));
-        let expected = match environment {
-            Environment::Sandbox => Some(("sandbox", DEVELOPMENT_KEY_PREFIX)),
-            Environment::Production => Some(("production", PRODUCTION_KEY_PREFIX)),
-            Environment::Custom(_) if local => Some(("local sandbox", DEVELOPMENT_KEY_PREFIX)),
-            Environment::Custom(_) => None,
-        };
-        if let Some((name, prefix)) = expected
-            && !api_key.expose().starts_with(prefix)
-        {
-            return Err(ConfigError::KeyEnvironmentMismatch {
-                vendor: "iluma",
-                reason: format!("the {name} environment takes keys starting `{prefix}`"),
-            });
-        }
-        let credentials =
-            base64::engine::general_purpose::STANDARD.encode(format!("{}:", api_key.expose()));
-        let settings = CallSettings::new(Vendor::Iluma, format!("Basic {credentials}"), &options)?;
-        Ok(Self::new_with_client(
-            &base_url,
-            transport::http_client(&options)?,
-            settings,
-        ))
+        let (base_url, http, settings) =
+            transport::connect(Vendor::Iluma, &environment, api_key, &options)?;
+        Ok(Self::new_with_client(&base_url, http, settings))
     }
 }
 
@@ -121,17 +92,18 @@ impl crate::error::ErrorKind for ErrorKind {
         }
     }
 
-    fn is_charged(&self, status: Option<u16>) -> bool {
-        if status.is_some_and(|s| s == 429 || s >= 500) {
-            return false;
-        }
+    fn is_charged(&self) -> bool {
         match self {
             // `x-charged` on `IlumaErrorCode`: an error is not a completed check.
-            ErrorKind::Code(code) => {
-                crate::spec::charged(spec(), "IlumaErrorCode", &code.to_string()).unwrap_or(true)
-            }
+            ErrorKind::Code(code) => spec()
+                .charged("IlumaErrorCode", &code.to_string())
+                .unwrap_or(true),
             ErrorKind::Unknown(_) => true,
         }
+    }
+
+    fn status_charged(status: u16) -> Option<bool> {
+        spec().status_charged(status)
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Generated from `openapi/kredibel.yaml` at compile time: [`Client`], its request builders
 //! ([`builder`]) and every request and response type ([`types`]). Written by hand here: the
-//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply
-//! `Authorization: Bearer <key>`, the hooks that validate, authenticate, retry and trace every
+//! constructors ([`Client::with_api_key`], [`Client::with_options`]) that apply the spec's
+//! auth scheme (`Authorization: Bearer <key>`) and servers, the hooks that validate, authenticate, retry and trace every
 //! call (see [`crate::RetryPolicy`] and [`crate::ClientOptions`]), and the typed [`Error`].
 //!
 //! ```no_run
@@ -31,17 +31,12 @@
 //! # }
 //! ```
 
-use crate::call::{CallSettings, Vendor};
+use crate::call::Vendor;
 use crate::config::{ApiKey, ConfigError, Environment};
 use crate::error::{ApiError, VendorError};
 use crate::transport::{self, ClientOptions};
 
 crate::call::vendor_client!("kredibel", "Kredibel");
-
-/// The sandbox base URL (`$synapses` in the docs, sandbox dashboard host).
-pub const SANDBOX_URL: &str = "https://synapses.sandbox.kredibel.com";
-/// The production base URL.
-pub const PRODUCTION_URL: &str = "https://synapses.kredibel.com";
 
 impl Client {
     /// A client for `environment` that authenticates with `api_key`, with the default
@@ -53,24 +48,16 @@ impl Client {
         Self::with_options(environment, api_key, ClientOptions::default())
     }
 
-    /// A client for `environment` that authenticates with `api_key`.
+    /// A client for `environment` (the spec's server for it, see [`spec`]) that authenticates
+    /// with `api_key`.
     pub fn with_options(
         environment: Environment,
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let api_key = transport::api_key(api_key)?;
-        let settings = CallSettings::new(
-            Vendor::Kredibel,
-            format!("Bearer {}", api_key.expose()),
-            &options,
-        )?;
-        let base_url = transport::base_url(&environment, SANDBOX_URL, PRODUCTION_URL)?;
-        Ok(Self::new_with_client(
-            &base_url,
-            transport::http_client(&options)?,
-            settings,
-        ))
+        let (base_url, http, settings) =
+            transport::connect(Vendor::Kredibel, &environment, api_key, &options)?;
+        Ok(Self::new_with_client(&base_url, http, settings))
     }
 }
 
@@ -105,18 +92,19 @@ impl crate::error::ErrorKind for ErrorKind {
         }
     }
 
-    fn is_charged(&self, status: Option<u16>) -> bool {
-        if status.is_some_and(|s| s == 429 || s >= 500) {
-            return false;
-        }
+    fn is_charged(&self) -> bool {
         match self {
             // The biometric page's table, read from the spec's `x-charged`.
-            ErrorKind::Type(error_type) => {
-                crate::spec::charged(spec(), "ErrorType", &error_type.to_string()).unwrap_or(true)
-            }
+            ErrorKind::Type(error_type) => spec()
+                .charged("ErrorType", &error_type.to_string())
+                .unwrap_or(true),
             ErrorKind::ValidationFailed | ErrorKind::Unauthenticated => false,
             ErrorKind::Unspecified | ErrorKind::Unknown(_) => true,
         }
+    }
+
+    fn status_charged(status: u16) -> Option<bool> {
+        spec().status_charged(status)
     }
 }
 

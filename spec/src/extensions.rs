@@ -5,7 +5,8 @@
 //! | --- | --- | --- |
 //! | `x-image-formats`, `x-min-bytes`, `x-max-bytes`, `x-min-pixels` | an image field | [`ImageRule::from_schema`] |
 //! | `x-pii` | a schema holding personal data or a secret | [`PiiKind::of`], [`pii_paths`] |
-//! | `x-charged` | an error-code enum | [`charged`] |
+//! | `x-charged` | an error-code enum (a map: code to bool) | [`charged`] |
+//! | `x-charged` | a response object (a bool: every answer under it) | [`response_charged`] |
 //! | `x-status` | an error-code enum | [`status`] |
 //! | `x-threshold` | a score property | [`threshold`] |
 //! | `x-undocumented` | anything the vendor docs do not show | [`is_undocumented`] |
@@ -166,6 +167,12 @@ fn walk_pii(
 /// `x-charged` of an error-code schema: whether the vendor bills an error of `code`.
 pub fn charged(schema: &Value, code: &str) -> Option<bool> {
     schema.get("x-charged")?.get(code)?.as_bool()
+}
+
+/// `x-charged` of a response object: whether the vendor bills any answer it describes
+/// (`false` on the 429 and 5XX responses: the request was refused before a check ran).
+pub fn response_charged(response: &Value) -> Option<bool> {
+    response.get("x-charged")?.as_bool()
 }
 
 /// `x-status` of an error-code schema: the HTTP status an error of `code` comes with.

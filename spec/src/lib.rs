@@ -3,11 +3,13 @@
 //! Every crate of the workspace asks this one for what a spec says: the vendor registry
 //! ([`VendorInfo`]: servers per environment, auth scheme, key prefixes), `$ref` resolution,
 //! the operation list, the typed vendor extensions ([`extensions`]) and the image-header reader
-//! ([`image`]) that checks the specs' image limits. Nothing here is generated.
+//! ([`image`]) that checks the specs' image limits, and [`validate`]: values checked against
+//! the specs' schemas, the one walk the client and the sandbox share. Nothing here is generated.
 //!
 //! The run-time part reads a spec as JSON (`build.rs` embeds it so) and depends on
-//! `serde_json` alone; reading YAML files and the typed `openapiv3` view sit behind the `load`
-//! feature, for build scripts and tools.
+//! `serde_json`, plus `regress` and `memchr` for validation (the default `validate` feature);
+//! reading YAML files and the typed `openapiv3` view sit behind the `load` feature, for build
+//! scripts and tools.
 
 mod error;
 mod examples;
@@ -22,6 +24,8 @@ pub mod refs;
 mod replacement;
 mod scenario;
 mod spec;
+#[cfg(feature = "validate")]
+pub mod validate;
 mod vendor;
 
 pub use error::{SpecError, SpecErrors};

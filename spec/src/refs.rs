@@ -44,10 +44,7 @@ pub fn resolve_reference<'a>(
         let Some(reference) = reference_of(node) else {
             break;
         };
-        let Some(target) = reference
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-        else {
+        let Some(target) = target(document, reference) else {
             break;
         };
         last = Some(reference);
@@ -61,6 +58,18 @@ pub fn resolve_reference<'a>(
 pub fn resolve_named<'a>(document: &'a Value, node: &'a Value) -> (&'a Value, Option<&'a str>) {
     let (node, reference) = resolve_reference(document, node);
     (node, reference.and_then(component).map(|(_, name)| name))
+}
+
+/// What a local reference points at. `#/components/<kind>/<name>` without escapes is looked
+/// up directly: request validation resolves references on every call, and a JSON-pointer
+/// lookup allocates each segment.
+fn target<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
+    match component(reference) {
+        Some((kind, name)) if !kind.contains('~') && !name.contains('~') => {
+            document.get("components")?.get(kind)?.get(name)
+        }
+        _ => document.pointer(reference.strip_prefix('#')?),
+    }
 }
 
 /// Follows `node`'s `$ref`s in `document` (see [`resolve_named`]).

@@ -45,6 +45,9 @@ pub struct Spec {
     document: Value,
     vendor: VendorInfo,
     operations: Vec<Operation>,
+    /// The document's `pattern`s, compiled on first use by [`crate::validate`].
+    #[cfg(feature = "validate")]
+    patterns: crate::validate::Patterns,
 }
 
 impl Spec {
@@ -56,6 +59,8 @@ impl Spec {
             document,
             vendor,
             operations,
+            #[cfg(feature = "validate")]
+            patterns: Default::default(),
         })
     }
 
@@ -80,6 +85,8 @@ impl Spec {
             document,
             vendor,
             operations,
+            #[cfg(feature = "validate")]
+            patterns: Default::default(),
         }
     }
 
@@ -100,6 +107,11 @@ impl Spec {
         &self.document
     }
 
+    #[cfg(feature = "validate")]
+    pub(crate) fn patterns(&self) -> &crate::validate::Patterns {
+        &self.patterns
+    }
+
     /// The vendor entry: name, servers, auth, key prefixes.
     pub fn vendor(&self) -> &VendorInfo {
         &self.vendor
@@ -117,8 +129,18 @@ impl Spec {
 
     /// The operation object of `operation` in the document.
     pub fn operation_node(&self, operation: &Operation) -> &Value {
-        self.document
-            .pointer(&operation.pointer)
+        // `paths.<path>.<method>` looked up directly, not through `operation.pointer`: request
+        // validation asks on every call, and a JSON-pointer lookup allocates each segment.
+        let method = operation::METHODS
+            .into_iter()
+            .find(|m| m.eq_ignore_ascii_case(&operation.method));
+        method
+            .and_then(|method| {
+                self.document
+                    .get("paths")?
+                    .get(&operation.path)?
+                    .get(method)
+            })
             .unwrap_or(&Value::Null)
     }
 
@@ -208,6 +230,38 @@ impl Spec {
         extensions::charged(self.schema(schema_name)?, code)
     }
 
+    /// Whether the vendor bills an answer with HTTP `status`, from `x-charged` on the response
+    /// objects (see [`extensions::response_charged`]): the response each operation declares for
+    /// it (exact, else its `NXX` range, else `default`). `None` when they are silent or
+    /// disagree: then the error body decides. A status no operation declares takes the verdict
+    /// of the declared statuses of its class when they all agree (Iluma declares 500 and 503,
+    /// both not billed, so an undeclared 502 is not billed either).
+    pub fn status_charged(&self, status: u16) -> Option<bool> {
+        let mut verdicts = self
+            .operations
+            .iter()
+            .filter_map(|op| {
+                let key = self.response_key(&op.id, status)?;
+                Some(self.response_charged(op, key))
+            })
+            .peekable();
+        if verdicts.peek().is_some() {
+            return agreed(verdicts);
+        }
+        let class = char::from(b'0' + (status / 100 % 10) as u8);
+        agreed(self.operations.iter().flat_map(|op| {
+            op.statuses
+                .iter()
+                .filter(move |key| key.starts_with(class))
+                .map(move |key| self.response_charged(op, key))
+        }))
+    }
+
+    fn response_charged(&self, operation: &Operation, key: &str) -> Option<bool> {
+        let response = self.operation_node(operation).get("responses")?.get(key)?;
+        extensions::response_charged(self.resolve(response))
+    }
+
     /// `x-status` of `code` in the error-code schema `schema_name`.
     pub fn status_of(&self, schema_name: &str, code: &str) -> Option<u16> {
         extensions::status(self.schema(schema_name)?, code)
@@ -280,6 +334,12 @@ impl Spec {
         };
         examples_of(self.resolve(body))
     }
+}
+
+/// The one verdict every item gives; `None` when there are none, one is silent, or two differ.
+fn agreed(mut verdicts: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let first = verdicts.next()??;
+    verdicts.all(|v| v == Some(first)).then_some(first)
 }
 
 /// `(name, value)` of every example under a response's or request body's first media type.

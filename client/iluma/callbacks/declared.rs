@@ -31,17 +31,10 @@ pub(super) struct Declarations {
     pub(super) token_header_name: HeaderName,
 }
 
-/// The spec as `build.rs` embeds it (the same text `iluma::spec` reads).
-const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/iluma_spec.json"));
-
 /// The declarations, read from the embedded spec on first use.
 pub(super) fn declarations() -> &'static Declarations {
     static DECLARATIONS: OnceLock<Declarations> = OnceLock::new();
-    DECLARATIONS.get_or_init(|| {
-        let spec = kyc_spec::Spec::from_json(SPEC_JSON)
-            .expect("build.rs embeds an Iluma spec that kyc-spec reads");
-        read(&spec)
-    })
+    DECLARATIONS.get_or_init(|| read(crate::iluma::spec()))
 }
 
 /// Reads the declarations of `spec`. The embedded spec is checked by this module's tests: every
@@ -110,7 +103,7 @@ mod tests {
 
     #[test]
     fn every_callback_names_a_payload_and_carries_the_one_token_header() {
-        let spec = kyc_spec::Spec::from_json(SPEC_JSON).unwrap();
+        let spec = crate::iluma::spec();
         let declared: Vec<_> = spec
             .operations()
             .iter()
