@@ -28,7 +28,10 @@ fn main() {
     let mut specs = Vec::new();
     let mut failed = false;
     for vendor in VENDORS {
-        let file = manifest.join("..").join("openapi").join(format!("{vendor}.yaml"));
+        let file = manifest
+            .join("..")
+            .join("openapi")
+            .join(format!("{vendor}.yaml"));
         println!("cargo:rerun-if-changed={}", file.display());
         match kyc_spec::load::load(&file) {
             Ok(loaded) => specs.push(loaded.spec),
@@ -132,10 +135,7 @@ fn vendor_dispatch(spec: &Spec) -> Result<String, Vec<String>> {
             .iter()
             .find(|(vendor, op, _)| vendor == name && op == id)
         {
-            let _ = writeln!(
-                out,
-                "        \"{id}\" => {function}(client, input).await,"
-            );
+            let _ = writeln!(out, "        \"{id}\" => {function}(client, input).await,");
             continue;
         }
         let mut arm = format!("        \"{id}\" => {{\n            let request = client.{id}();\n");
@@ -210,16 +210,20 @@ fn vendor_dispatch(spec: &Spec) -> Result<String, Vec<String>> {
 /// Whether the parameter's schema is a string (or has no type: sent as text).
 fn is_string_parameter(spec: &Spec, operation: &kyc_spec::Operation, name: &str) -> bool {
     let node = spec.operation_node(operation);
-    let item = spec
-        .document()
-        .pointer(&format!("/paths/{}", kyc_spec::refs::escape(&operation.path)));
-    let declared = [node.get("parameters"), item.and_then(|i| i.get("parameters"))]
-        .into_iter()
-        .flatten()
-        .filter_map(|list| list.as_array())
-        .flatten()
-        .map(|p| spec.resolve(p))
-        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(name));
+    let item = spec.document().pointer(&format!(
+        "/paths/{}",
+        kyc_spec::refs::escape(&operation.path)
+    ));
+    let declared = [
+        node.get("parameters"),
+        item.and_then(|i| i.get("parameters")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|list| list.as_array())
+    .flatten()
+    .map(|p| spec.resolve(p))
+    .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(name));
     let schema = declared
         .and_then(|p| p.get("schema"))
         .map(|s| spec.resolve(s));

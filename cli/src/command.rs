@@ -198,7 +198,10 @@ fn field_arg(field: &Field) -> Arg {
     }
     if !field.values.is_empty() {
         arg = arg.value_parser(clap::builder::PossibleValuesParser::new(
-            field.values.iter().map(|v| clap::builder::PossibleValue::new(v.clone())),
+            field
+                .values
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(v.clone())),
         ));
     }
     arg

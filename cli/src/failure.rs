@@ -137,7 +137,10 @@ impl fmt::Display for Failure {
             Failure::Decode {
                 status: Some(status),
                 detail,
-            } => write!(f, "the HTTP {status} answer does not match the spec: {detail}"),
+            } => write!(
+                f,
+                "the HTTP {status} answer does not match the spec: {detail}"
+            ),
             Failure::Decode {
                 status: None,
                 detail,
@@ -159,7 +162,11 @@ pub(crate) fn without_values(message: &str) -> String {
     // serde's `Unexpected`: the kind of value, then the value in quotes or backticks.
     let split = |rest: &str| {
         let (unexpected, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "?"));
-        let kind = unexpected.split(['`', '"']).next().unwrap_or_default().trim();
+        let kind = unexpected
+            .split(['`', '"'])
+            .next()
+            .unwrap_or_default()
+            .trim();
         (kind.to_string(), expected.to_string())
     };
     if let Some(rest) = message.strip_prefix("invalid type: ") {
@@ -222,7 +229,9 @@ mod tests {
     #[test]
     fn serde_messages_lose_their_values() {
         assert_eq!(
-            without_values("invalid type: string \"Asep Supriyadi\", expected u8 at line 1 column 20"),
+            without_values(
+                "invalid type: string \"Asep Supriyadi\", expected u8 at line 1 column 20"
+            ),
             "wrong type (string), expected u8"
         );
         assert_eq!(
@@ -264,9 +273,18 @@ mod tests {
         assert_eq!(vendor.exit_code(), ExitCode::from(1));
         assert_eq!(Failure::usage("x").exit_code(), ExitCode::from(2));
         assert_eq!(Failure::refused("f", "r").exit_code(), ExitCode::from(2));
-        assert_eq!(Failure::Transport("t".into()).exit_code(), ExitCode::from(3));
-        assert_eq!(Failure::UnexpectedStatus(502).exit_code(), ExitCode::from(1));
-        assert_eq!(Failure::UnexpectedStatus(302).exit_code(), ExitCode::from(3));
+        assert_eq!(
+            Failure::Transport("t".into()).exit_code(),
+            ExitCode::from(3)
+        );
+        assert_eq!(
+            Failure::UnexpectedStatus(502).exit_code(),
+            ExitCode::from(1)
+        );
+        assert_eq!(
+            Failure::UnexpectedStatus(302).exit_code(),
+            ExitCode::from(3)
+        );
         assert_eq!(
             vendor.to_string(),
             "vendor error DATA_NOT_FOUND (HTTP 404), not charged"

@@ -182,7 +182,10 @@ fn kind(spec: &Spec, schema: &Value) -> Kind {
         return Kind::One(scalar);
     }
     if schema.get("type").and_then(Value::as_str) == Some("array")
-        && let Some(scalar) = schema.get("items").map(|i| spec.resolve(i)).and_then(scalar)
+        && let Some(scalar) = schema
+            .get("items")
+            .map(|i| spec.resolve(i))
+            .and_then(scalar)
     {
         return Kind::List(scalar);
     }
@@ -232,9 +235,10 @@ pub(crate) fn parameter_node<'a>(
     operation: &Operation,
     name: &str,
 ) -> Option<&'a Value> {
-    let item = spec
-        .document()
-        .pointer(&format!("/paths/{}", kyc_spec::refs::escape(&operation.path)));
+    let item = spec.document().pointer(&format!(
+        "/paths/{}",
+        kyc_spec::refs::escape(&operation.path)
+    ));
     [
         spec.operation_node(operation).get("parameters"),
         item.and_then(|i| i.get("parameters")),
@@ -253,7 +257,10 @@ pub(crate) fn parameter_rule(spec: &Spec, operation: &Operation, name: &str) -> 
     let schema = spec.resolve(parameter_node(spec, operation, name)?.get("schema")?);
     let mut rules = Vec::new();
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-        rules.push(format!("at least {min} character{}", if min == 1 { "" } else { "s" }));
+        rules.push(format!(
+            "at least {min} character{}",
+            if min == 1 { "" } else { "s" }
+        ));
     }
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
         rules.push(format!("at most {max} characters"));
@@ -291,15 +298,24 @@ mod tests {
     #[test]
     fn body_properties_become_kebab_case_flags_of_their_kind() {
         let face = field("kredibel", "verify_biometric", "faceImage");
-        assert_eq!((face.long.as_str(), face.kind, face.required), ("face-image", Kind::File, true));
+        assert_eq!(
+            (face.long.as_str(), face.kind, face.required),
+            ("face-image", Kind::File, true)
+        );
         let nik = field("kredibel", "verify_biometric", "identityId");
-        assert_eq!((nik.long.as_str(), nik.kind), ("identity-id", Kind::One(Scalar::Text)));
+        assert_eq!(
+            (nik.long.as_str(), nik.kind),
+            ("identity-id", Kind::One(Scalar::Text))
+        );
         let scopes = field("iluma", "screen_individual", "scopes");
         assert_eq!(scopes.kind, Kind::List(Scalar::Text));
         assert_eq!(scopes.values, ["PEP", "SANCTION", "OTHER"]);
         let threshold = field("iluma", "screen_individual", "score_threshold");
         assert_eq!(threshold.kind, Kind::One(Scalar::Integer));
-        assert_eq!(field("iluma", "screen_individual", "addresses").kind, Kind::Json);
+        assert_eq!(
+            field("iluma", "screen_individual", "addresses").kind,
+            Kind::Json
+        );
         let selfie = field("iluma", "verify_id_card", "selfie");
         assert_eq!((selfie.long.as_str(), selfie.kind), ("selfie", Kind::File));
     }
@@ -325,9 +341,14 @@ mod tests {
                 .iter()
                 .find(|s| s.vendor().name == secret.vendor)
                 .expect("vendor");
-            let operation = spec.operation(secret.operation).expect("listed operation exists");
+            let operation = spec
+                .operation(secret.operation)
+                .expect("listed operation exists");
             assert!(
-                operation.parameters.iter().any(|p| p.name == secret.parameter),
+                operation
+                    .parameters
+                    .iter()
+                    .any(|p| p.name == secret.parameter),
                 "{} {} has no parameter {}",
                 secret.vendor,
                 secret.operation,
@@ -339,7 +360,9 @@ mod tests {
     #[test]
     fn parameter_rules_are_read_from_the_spec() {
         let spec = spec("iluma");
-        let operation = spec.operation("get_individual_screening").expect("operation");
+        let operation = spec
+            .operation("get_individual_screening")
+            .expect("operation");
         assert_eq!(
             parameter_rule(spec, operation, "id").as_deref(),
             Some("at least 1 character")

@@ -112,12 +112,18 @@ impl Input {
         serde_path_to_error::deserialize(Value::Object(self.body.clone())).map_err(|err| {
             let path = err.path().to_string();
             let message = err.inner().to_string();
-            let (field, rule) = match message.strip_prefix("missing field `") {
-                Some(rest) => {
-                    let name = rest.split('`').next().unwrap_or_default();
-                    (join(&path, name), "required".to_string())
-                }
-                None => (path, failure::without_values(&message)),
+            let (field, rule) = if let Some(rest) = message.strip_prefix("missing field `") {
+                let name = rest.split('`').next().unwrap_or_default();
+                (join(&path, name), "required".to_string())
+            } else if message.starts_with("unknown field `") {
+                // The path already ends with the field's name.
+                let expected = message
+                    .split_once(", expected ")
+                    .map(|(_, e)| format!("; expected {e}"))
+                    .unwrap_or_default();
+                (path, format!("not a field the spec defines{expected}"))
+            } else {
+                (path, failure::without_values(&message))
             };
             Failure::Refused {
                 field: (!field.is_empty() && field != ".").then_some(field),
@@ -154,8 +160,9 @@ fn read_body(path: &str) -> Result<Map<String, Value>, Failure> {
             .map_err(|err| Failure::usage(format!("--body: cannot read stdin: {}", err.kind())))?;
         text
     } else {
-        std::fs::read_to_string(path)
-            .map_err(|err| Failure::usage(format!("--body: cannot read the file: {}", err.kind())))?
+        std::fs::read_to_string(path).map_err(|err| {
+            Failure::usage(format!("--body: cannot read the file: {}", err.kind()))
+        })?
     };
     match serde_json::from_str(&text) {
         Ok(Value::Object(body)) => Ok(body),
@@ -180,7 +187,7 @@ fn read_file(field: &Field, path: &str) -> Result<Vec<u8>, Failure> {
 }
 
 fn scalar_value(field: &Field, scalar: Scalar, text: &str) -> Result<Value, Failure> {
-    let wrong = |what: &str| Failure::refused(&field.wire, format!("--{} takes {what}", field.long));
+    let wrong = |what: &str| Failure::refused(&field.wire, format!("must be {what}"));
     Ok(match scalar {
         Scalar::Text => Value::String(text.to_string()),
         Scalar::Integer => Value::Number(

@@ -41,10 +41,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let failure = explain(spec_of(specs, vendor), operation, failure);
-            eprintln!(
-                "kyc: {name} {}: {failure}",
-                fields::command_name(operation)
-            );
+            eprintln!("kyc: {name} {}: {failure}", fields::command_name(operation));
             failure.exit_code()
         }
     }

@@ -42,7 +42,10 @@ pub(crate) fn print(mut answer: Value, pii: &[(&str, Pii)], reveal: bool) -> Res
         .map_err(|err| Failure::Transport(format!("cannot write the answer: {err}")))?;
     text.push('\n');
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         // A closed pipe (`kyc ... | head`) is the reader's choice, not a failure.
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Transport(
             format!("cannot write to stdout: {}", err.kind()),

@@ -77,19 +77,37 @@ async fn a_dead_url_is_a_transport_failure() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let run = kyc(&["iluma", "get-health", "--url", &format!("http://127.0.0.1:{port}/iluma")])
-        .run()
-        .await;
-    run.failure(3, &["iluma get-health", "transport failure", "could not connect"]);
+    let run = kyc(&[
+        "iluma",
+        "get-health",
+        "--url",
+        &format!("http://127.0.0.1:{port}/iluma"),
+    ])
+    .run()
+    .await;
+    run.failure(
+        3,
+        &["iluma get-health", "transport failure", "could not connect"],
+    );
 }
 
 #[tokio::test]
 async fn plain_http_to_another_machine_is_refused_by_the_librarys_rule() {
-    let run = kyc(&["kredibel", "verify-biometric", "--identity-id", "1234567890123456"])
-        .args(&["--face-image", "/nonexistent", "--url", "http://kyc.example.com/kredibel"])
-        .keys()
-        .run()
-        .await;
+    let run = kyc(&[
+        "kredibel",
+        "verify-biometric",
+        "--identity-id",
+        "1234567890123456",
+    ])
+    .args(&[
+        "--face-image",
+        "/nonexistent",
+        "--url",
+        "http://kyc.example.com/kredibel",
+    ])
+    .keys()
+    .run()
+    .await;
     // The file is read first; with a readable one the URL is refused.
     run.failure(2, &["--face-image: cannot read the file"]);
     run.stderr_never_shows(&["nonexistent"]);
@@ -129,22 +147,44 @@ async fn a_stray_value_is_a_usage_error_that_does_not_repeat_it() {
 async fn no_subcommand_prints_the_help_and_exits_2() {
     let run = kyc(&["iluma"]).run().await;
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("get-individual-screening"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("get-individual-screening"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test]
 async fn help_names_the_flags_the_spec_gives_and_the_rules_of_secrets() {
     let help = kyc(&["kredibel", "verify-biometric", "--help"]).run().await;
     assert_eq!(help.code, 0);
-    for text in ["--identity-id", "--face-image <FILE>", "--body <FILE.json>", "--url", "--env"] {
-        assert!(help.stdout.contains(text), "`{text}` not in:\n{}", help.stdout);
+    for text in [
+        "--identity-id",
+        "--face-image <FILE>",
+        "--body <FILE.json>",
+        "--url",
+        "--env",
+    ] {
+        assert!(
+            help.stdout.contains(text),
+            "`{text}` not in:\n{}",
+            help.stdout
+        );
     }
     assert!(help.stdout.contains("https://docs.kredibel.io/"));
     assert!(help.stdout.contains("KREDIBEL_API_KEY"));
     let help = kyc(&["iluma", "get-api-keys", "--help"]).run().await;
     assert_eq!(help.code, 0);
-    for text in ["ILUMA_API_KEYS_TOKEN", "standard input", "cannot be fetched again"] {
-        assert!(help.stdout.contains(text), "`{text}` not in:\n{}", help.stdout);
+    for text in [
+        "ILUMA_API_KEYS_TOKEN",
+        "standard input",
+        "cannot be fetched again",
+    ] {
+        assert!(
+            help.stdout.contains(text),
+            "`{text}` not in:\n{}",
+            help.stdout
+        );
     }
     assert!(!help.stdout.contains("--token"), "{}", help.stdout);
 }

@@ -39,7 +39,12 @@ async fn the_callback_token_is_masked_unless_revealed() {
 async fn a_magic_reply_error_exits_1_with_the_code_and_status() {
     let sandbox = sandbox().await;
     let run = kyc(&["iluma", "get-callback-authentication-token"])
-        .args(&["--x-magic-reply", "INVALID_API_KEY", "--url", &sandbox.iluma_url()])
+        .args(&[
+            "--x-magic-reply",
+            "INVALID_API_KEY",
+            "--url",
+            &sandbox.iluma_url(),
+        ])
         .keys()
         .run()
         .await;
@@ -51,11 +56,19 @@ async fn a_magic_reply_error_exits_1_with_the_code_and_status() {
 async fn a_magic_reply_the_spec_does_not_list_is_a_usage_error() {
     let sandbox = sandbox().await;
     let run = kyc(&["iluma", "get-cft-pep-listing", "--id", EKO_HADI_SALIM])
-        .args(&["--x-magic-reply", "NOT_A_STATE", "--url", &sandbox.iluma_url()])
+        .args(&[
+            "--x-magic-reply",
+            "NOT_A_STATE",
+            "--url",
+            &sandbox.iluma_url(),
+        ])
         .keys()
         .run()
         .await;
-    run.failure(2, &["--x-magic-reply", "possible values: ", "DATA_NOT_FOUND"]);
+    run.failure(
+        2,
+        &["--x-magic-reply", "possible values: ", "DATA_NOT_FOUND"],
+    );
     run.stderr_never_shows(&["NOT_A_STATE"]);
     assert_eq!(sandbox.requests().total(), 0);
 }
@@ -71,7 +84,10 @@ async fn get_api_keys_prints_the_keys_and_the_token_is_single_use() {
     assert_eq!(answer["business_id"], "5abc");
     // Printed in full without --reveal: the token cannot fetch them again.
     let key = answer["api_keys"][0]["key"].as_str().expect("a key");
-    assert!(key.starts_with("iluma_development_") && key.len() > 30, "{key}");
+    assert!(
+        key.starts_with("iluma_development_") && key.len() > 30,
+        "{key}"
+    );
     let again = command.run().await;
     again.failure(1, &["iluma get-api-keys", "DATA_NOT_FOUND", "HTTP 404"]);
     again.stderr_never_shows(&[token, key]);
@@ -99,10 +115,17 @@ async fn get_api_keys_without_a_token_sends_nothing() {
     run.failure(2, &["no token", "ILUMA_API_KEYS_TOKEN", "never as a flag"]);
     assert_eq!(sandbox.requests().total(), 0);
     // And there is no flag to give it with.
-    let flag = kyc(&["iluma", "get-api-keys", "--business-id", "5abc", "--token", "t"])
-        .args(&["--url", &sandbox.iluma_url()])
-        .run()
-        .await;
+    let flag = kyc(&[
+        "iluma",
+        "get-api-keys",
+        "--business-id",
+        "5abc",
+        "--token",
+        "t",
+    ])
+    .args(&["--url", &sandbox.iluma_url()])
+    .run()
+    .await;
     flag.failure(2, &["--token"]);
     assert_eq!(sandbox.requests().total(), 0);
 }
@@ -111,7 +134,14 @@ async fn get_api_keys_without_a_token_sends_nothing() {
 async fn screen_eko(url: &str) -> Value {
     kyc(&["iluma", "screen-individual", "--url", url])
         .args(&["--user-id", "foo123", "--given-names", "Eko Hadi Salim"])
-        .args(&["--nationality", "ID", "--scopes", "PEP,SANCTION", "--scopes", "OTHER"])
+        .args(&[
+            "--nationality",
+            "ID",
+            "--scopes",
+            "PEP,SANCTION",
+            "--scopes",
+            "OTHER",
+        ])
         .args(&["--score-threshold", "90"])
         .keys()
         .run()
@@ -163,7 +193,10 @@ async fn an_empty_id_is_refused_with_the_specs_rule() {
         .keys()
         .run()
         .await;
-    run.failure(2, &["refused before sending", "id: must be at least 1 character"]);
+    run.failure(
+        2,
+        &["refused before sending", "id: must be at least 1 character"],
+    );
     assert_eq!(sandbox.requests().total(), 0);
 }
 
@@ -194,14 +227,24 @@ async fn a_bad_nationality_in_a_body_file_is_refused_before_sending() {
 async fn screen_entity_then_get_it_by_id() {
     let sandbox = sandbox().await;
     let screening = kyc(&["iluma", "screen-entity", "--url", &sandbox.iluma_url()])
-        .args(&["--user-id", "foo123", "--name", "intel", "--business-domicile", "US"])
+        .args(&[
+            "--user-id",
+            "foo123",
+            "--name",
+            "intel",
+            "--business-domicile",
+            "US",
+        ])
         .args(&["--scopes", "PEP", "--score-threshold", "95"])
         .keys()
         .run()
         .await
         .success();
     assert_eq!(screening["status"], "COMPLETED");
-    assert_eq!(screening["results"][0]["id"], "ed84802c-d73d-4d22-8897-5bc771709073");
+    assert_eq!(
+        screening["results"][0]["id"],
+        "ed84802c-d73d-4d22-8897-5bc771709073"
+    );
     let id = screening["id"].as_str().expect("an id");
     let fetched = kyc(&["iluma", "get-entity-screening", "--id", id])
         .args(&["--url", &sandbox.iluma_url()])
@@ -223,7 +266,12 @@ async fn get_cft_pep_listing_and_its_magic_404() {
         .success();
     assert_eq!(listing["id"], EKO_HADI_SALIM);
     let missing = kyc(&["iluma", "get-cft-pep-listing", "--id", EKO_HADI_SALIM])
-        .args(&["--x-magic-reply", "DATA_NOT_FOUND", "--url", &sandbox.iluma_url()])
+        .args(&[
+            "--x-magic-reply",
+            "DATA_NOT_FOUND",
+            "--url",
+            &sandbox.iluma_url(),
+        ])
         .keys()
         .run()
         .await;
@@ -237,7 +285,14 @@ async fn verify_id_card_sends_the_form_and_masks_the_answer() {
     let files = Files::new();
     let selfie = files.write("selfie.jpg", &Image::jpeg(600, 600).bytes(150 * 1024));
     let command = kyc(&["iluma", "verify-id-card", "--url", &sandbox.iluma_url()])
-        .args(&["--name", KTP_NAME, "--id-card-number", KTP_NIK, "--birthdate", "12-10-1991"])
+        .args(&[
+            "--name",
+            KTP_NAME,
+            "--id-card-number",
+            KTP_NIK,
+            "--birthdate",
+            "12-10-1991",
+        ])
         .arg_path("--selfie", &selfie)
         .keys();
     let answer = command.clone().run().await.success();
@@ -255,7 +310,10 @@ async fn verify_id_card_text_fields_can_come_from_a_body_file() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let selfie = files.write("selfie.png", &Image::png(600, 600).bytes(150 * 1024));
-    let body = files.json("ktp.json", &json!({"name": KTP_NAME, "id_card_number": KTP_NIK}));
+    let body = files.json(
+        "ktp.json",
+        &json!({"name": KTP_NAME, "id_card_number": KTP_NIK}),
+    );
     let answer = kyc(&["iluma", "verify-id-card", "--url", &sandbox.iluma_url()])
         .arg_path("--body", &body)
         .arg_path("--selfie", &selfie)
@@ -297,4 +355,39 @@ async fn a_bad_ktp_nik_is_refused_before_sending() {
     run.failure(2, &["id_card_number", "16 digits", "not all digits"]);
     run.stderr_never_shows(&["3275O31210930027", KTP_NAME]);
     assert_eq!(sandbox.requests().total(), 0);
+}
+
+#[tokio::test]
+async fn objects_are_given_as_json_and_numbers_are_checked() {
+    let sandbox = sandbox().await;
+    let command = kyc(&["iluma", "screen-individual", "--url", &sandbox.iluma_url()])
+        .args(&["--user-id", "foo123", "--given-names", "Eko Hadi Salim"])
+        .args(&["--nationality", "ID", "--scopes", "PEP"])
+        .keys();
+    let answer = command
+        .clone()
+        .args(&[
+            "--addresses",
+            r#"[{"country": "ID", "city": "Jakarta", "category": "HOME"}]"#,
+        ])
+        .run()
+        .await
+        .success();
+    assert_eq!(answer["addresses"], json!(["[address]"]));
+    let not_a_list = command
+        .clone()
+        .args(&["--addresses", r#"{"country": "ID"}"#])
+        .run()
+        .await;
+    not_a_list.failure(2, &["addresses: wrong type (map), expected a sequence"]);
+    let not_json = command
+        .clone()
+        .args(&["--addresses", "Jakarta"])
+        .run()
+        .await;
+    not_json.failure(2, &["addresses", "--addresses is not JSON"]);
+    not_json.stderr_never_shows(&["Jakarta"]);
+    let not_a_number = command.args(&["--score-threshold", "high"]).run().await;
+    not_a_number.failure(2, &["score_threshold: must be a whole number"]);
+    assert_eq!(sandbox.requests().count("screen_individual"), 1);
 }

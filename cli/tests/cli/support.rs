@@ -22,7 +22,9 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A started sandbox; dropping it stops the server.
 pub(crate) async fn sandbox() -> Sandbox {
-    Sandbox::start().await.expect("the sandbox starts on 127.0.0.1:0")
+    Sandbox::start()
+        .await
+        .expect("the sandbox starts on 127.0.0.1:0")
 }
 
 /// One `kyc` invocation to make.
@@ -96,7 +98,10 @@ impl Kyc {
             .expect("kyc runs");
         Run {
             args: self.args,
-            code: output.status.code().expect("kyc exits, not killed by a signal"),
+            code: output
+                .status
+                .code()
+                .expect("kyc exits, not killed by a signal"),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         }
