@@ -203,7 +203,11 @@ fn scalar_value(field: &Field, scalar: Scalar, text: &str) -> Result<Value, Fail
             .and_then(Number::from_f64)
             .map(Value::Number)
             .ok_or_else(|| wrong("a number"))?,
-        Scalar::Boolean => Value::Bool(text == "true"),
+        Scalar::Boolean => match text.trim() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(wrong("true or false")),
+        },
     })
 }
 
