@@ -10,6 +10,7 @@
 //! feature, for build scripts and tools.
 
 mod error;
+pub mod example;
 mod examples;
 pub mod extensions;
 pub mod image;
