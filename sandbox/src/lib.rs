@@ -39,6 +39,7 @@ mod kredibel;
 pub mod observe;
 mod rate_limit;
 pub mod samples;
+mod scenarios;
 mod server;
 pub mod spec;
 pub mod telemetry;

@@ -242,8 +242,7 @@ impl Spec {
 
 /// Standard, padded base64 (what `format: byte` means).
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -365,7 +364,10 @@ mod tests {
         let spec = spec();
         let error = valid_request(&spec, "get_none", &draw).unwrap_err();
         assert_eq!(error.operation_id, "get_none");
-        assert!(error.to_string().contains("no named request example"), "{error}");
+        assert!(
+            error.to_string().contains("no named request example"),
+            "{error}"
+        );
         let error = with_sample_images(&spec, "nope", &json!({}), &draw).unwrap_err();
         assert!(error.to_string().contains("no operation"), "{error}");
     }
@@ -373,7 +375,10 @@ mod tests {
     #[test]
     fn parameter_examples_from_the_parameter_or_its_schema() {
         let spec = spec();
-        assert_eq!(spec.parameter_example("post_form", "id"), Some(&json!("p-1")));
+        assert_eq!(
+            spec.parameter_example("post_form", "id"),
+            Some(&json!("p-1"))
+        );
         assert_eq!(spec.parameter_example("post_form", "q"), Some(&json!("s")));
         assert_eq!(spec.parameter_example("post_form", "r"), None);
     }
