@@ -30,6 +30,7 @@ mod app;
 mod auth;
 mod body;
 pub mod config;
+pub mod examples;
 pub mod faults;
 mod generic;
 mod ids;

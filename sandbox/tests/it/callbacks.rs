@@ -16,7 +16,7 @@ use kyc_sandbox::{CallbackProduct, RetryPolicy, SandboxApp, SandboxConfig};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::support::{call, iluma_request, ktp_form, ktp_request, selfie};
+use crate::support::{call, example_json, iluma_request, ktp_form, ktp_request, selfie};
 
 /// What a receiver saw: the token header and the body of each call.
 type Received = Arc<Mutex<Vec<(Option<String>, Value)>>>;
@@ -79,8 +79,7 @@ async fn screening_result_is_delivered_with_the_token() {
     )
     .await;
     assert_eq!(registered.status, 200);
-    let body = json!({"given_names": "Eko Hadi Salim", "user_id": "foo123", "nationality": "ID",
-                      "score_threshold": 90, "scopes": ["PEP"]});
+    let body = example_json(kyc_sandbox::spec::iluma(), "screen_individual");
     let screening = call(
         &app,
         iluma_request(
@@ -129,8 +128,7 @@ async fn retries_stop_after_the_policy() {
     let (url, received) = receiver(usize::MAX).await;
     app.set_callback_url(CallbackProduct::EntityScreening, &url)
         .unwrap();
-    let body =
-        json!({"name": "intel", "user_id": "u", "business_domicile": "US", "scopes": ["PEP"]});
+    let body = example_json(kyc_sandbox::spec::iluma(), "screen_entity");
     call(
         &app,
         iluma_request(
