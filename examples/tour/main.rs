@@ -280,7 +280,7 @@ async fn kredibel_behaviour(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sa
     }
     let svg = Image::svg(480, 640).base64(10 * 1024);
     let label = "Kredibel biometric: SVG selfie (JPG, JPEG, PNG, SVG supported)";
-    tour.check(label, "face true", &biometric(svg).await);
+    tour.check(label, "face", &biometric(svg).await);
 
     // What the client refuses to send, straight over HTTP.
     let path = "/kredibel/v1/identity/verification/biometric";
@@ -600,11 +600,7 @@ async fn callbacks(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sandbox) {
         ),
         None => "no delivery".into(),
     };
-    tour.check(
-        label,
-        "delivered true after 2 attempt(s), token matches",
-        &actual,
-    );
+    tour.check(label, "delivered after 2 attempts, token matches", &actual);
 }
 
 async fn rate_limit_and_faults(tour: &mut Tour) {
