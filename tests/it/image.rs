@@ -653,7 +653,7 @@ fn rules_from_extensions() {
     .into_iter()
     .collect();
     assert_eq!(
-        ImageRule::from_extensions(&extensions),
+        ImageRule::from_extensions(|key| extensions.get(key)),
         Some(ImageRule {
             formats: vec![ImageFormat::Jpeg, ImageFormat::Png],
             min_bytes: None,
@@ -664,7 +664,7 @@ fn rules_from_extensions() {
     );
     let not_an_image: IndexMap<String, serde_json::Value> =
         [("x-pii".to_string(), json!("name"))].into_iter().collect();
-    assert_eq!(ImageRule::from_extensions(&not_an_image), None);
+    assert_eq!(ImageRule::from_extensions(|key| not_an_image.get(key)), None);
 }
 
 /// Every image rule of a spec, by `Schema` or `Schema.property` name.
@@ -689,7 +689,8 @@ fn image_rules(spec: &OpenAPI) -> Vec<(String, ImageRule)> {
 }
 
 fn rule_of(name: &str, schema: &Schema) -> Option<(String, ImageRule)> {
-    ImageRule::from_extensions(&schema.schema_data.extensions).map(|rule| (name.to_string(), rule))
+    ImageRule::from_extensions(|key| schema.schema_data.extensions.get(key))
+        .map(|rule| (name.to_string(), rule))
 }
 
 fn load(file: &str) -> OpenAPI {
