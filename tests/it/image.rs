@@ -664,7 +664,10 @@ fn rules_from_extensions() {
     );
     let not_an_image: IndexMap<String, serde_json::Value> =
         [("x-pii".to_string(), json!("name"))].into_iter().collect();
-    assert_eq!(ImageRule::from_extensions(|key| not_an_image.get(key)), None);
+    assert_eq!(
+        ImageRule::from_extensions(|key| not_an_image.get(key)),
+        None
+    );
 }
 
 /// Every image rule of a spec, by `Schema` or `Schema.property` name.
