@@ -15,21 +15,24 @@
 //! statuses and messages all come from the specs the clients are generated from.
 //! `sandbox/README.md` lists every scenario, trigger and choice.
 //!
-//! A vendor is a spec plus its behaviour. Kredibel and Iluma have hand-written behaviour (their
-//! documented scenarios); any other spec, added with [`SandboxConfig::with_spec`], is served
+//! A vendor is a spec plus its behaviour. Kredibel and Iluma have hand-written behaviour; their
+//! documented scenarios are the specs' own (`x-scenarios`, answered with the cases' response
+//! examples), the behaviour is what the sandbox adds to them. Any other spec, added with [`SandboxConfig::with_spec`], is served
 //! from the spec alone: the request is checked against it and answered with its documented
 //! examples.
 //!
 //! Architecture: [`app`](SandboxApp) builds the router and the layer around each operation
 //! (count, faults, log); `vendor` pairs each spec with its behaviour; `kredibel` and `iluma`
 //! hold each vendor's auth, validation and scenarios, `generic` the spec-only behaviour;
-//! [`images`] adds the sandbox's trigger comment to `kyc_spec::image`; [`faults`], [`config`]
-//! and [`observe`] are the test-facing controls.
+//! `scenarios` reads the specs' documented cases once; [`images`] adds the sandbox's trigger
+//! comment to `kyc_spec::image`; [`examples`] builds valid requests from the specs' examples;
+//! [`faults`], [`config`] and [`observe`] are the test-facing controls.
 
 mod app;
 mod auth;
 mod body;
 pub mod config;
+pub mod examples;
 pub mod faults;
 mod generic;
 mod ids;
@@ -39,6 +42,7 @@ mod kredibel;
 pub mod observe;
 mod rate_limit;
 pub use kyc_spec::image::sample as samples;
+mod scenarios;
 mod server;
 pub mod spec;
 pub mod telemetry;

@@ -12,6 +12,7 @@
 //! scripts and tools.
 
 mod error;
+pub mod example;
 mod examples;
 pub mod extensions;
 pub mod image;

@@ -6,6 +6,7 @@
 //! x-scenarios:
 //!   selector: [identityId]          # request fields whose values choose the outcome
 //!   outcome: [/data/status, /data/rejectFields]   # what a reader compares (JSON pointers)
+//!   error_outcome: [/error_code]    # ... in an error answer (status >= 400), when it differs
 //!   cases:
 //!     - name: all_match
 //!       default: true               # answers any selector value no other case names
@@ -45,6 +46,9 @@ pub struct Scenario<'a> {
     pub status: u16,
     /// The documented answer (the response example), if the spec gives one.
     pub response: Option<&'a Value>,
+    /// The JSON pointers into the answer that say its outcome: `error_outcome` for an error
+    /// answer (status >= 400) when the operation gives one, else `outcome`.
+    pub outcome: Vec<&'a str>,
     /// False when the sandbox chose this scenario (`x-undocumented: true`).
     pub documented: bool,
     /// The case answers every selector value no other case names (`default: true`).
@@ -104,6 +108,16 @@ impl Spec {
             self.scenarios_node(operation_id)
                 .and_then(|s| s.get("outcome")),
         )
+    }
+
+    /// The JSON pointers into an answer of `status` that say its outcome: `error_outcome` for
+    /// an error (status >= 400) when the operation gives one, else `outcome`.
+    pub fn scenario_outcome_for(&self, operation_id: &str, status: u16) -> Vec<&str> {
+        let node = self.scenarios_node(operation_id);
+        match node.and_then(|s| s.get("error_outcome")) {
+            Some(errors) if status >= 400 => strings(Some(errors)),
+            _ => strings(node.and_then(|s| s.get("outcome"))),
+        }
     }
 
     /// Every scenario of `operation_id`, in the spec's order.
@@ -199,6 +213,7 @@ impl Spec {
                     parameters,
                     status,
                     response,
+                    outcome: self.scenario_outcome_for(operation_id, status),
                     documented: !is_undocumented(case),
                     default: case.get("default").and_then(Value::as_bool) == Some(true),
                 })

@@ -89,7 +89,11 @@ fn every_scenario_resolves_to_its_examples() {
                     );
                 }
             }
-            for pointer in spec.scenario_outcome(scenario.operation_id) {
+            assert!(
+                !scenario.outcome.is_empty(),
+                "{label}: no outcome pointers (x-scenarios `outcome`)"
+            );
+            for pointer in &scenario.outcome {
                 assert!(
                     pointer.starts_with('/'),
                     "{label}: outcome `{pointer}` is not a JSON pointer"

@@ -133,7 +133,7 @@ fn as_json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 fn individual_request() -> types::builder::IndividualScreeningRequest {
-    types::IndividualScreeningRequest::builder()
+    crate::support::individual_screening()
         .user_id("user-42")
         .given_names("Eko Hadi Salim")
         .nationality("ID")
@@ -189,11 +189,16 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
     let entity = client
         .screen_entity()
         .body(
-            types::EntityScreeningRequest::builder()
-                .user_id("company-7")
-                .name("intel")
-                .business_domicile("US")
-                .scopes(vec![types::Scope::Pep, types::Scope::Sanction]),
+            types::builder::EntityScreeningRequest::from(crate::support::example_request::<
+                types::EntityScreeningRequest,
+            >(
+                kyc_sandbox::spec::iluma(),
+                "screen_entity",
+            ))
+            .user_id("company-7")
+            .name("intel")
+            .business_domicile("US")
+            .scopes(vec![types::Scope::Pep, types::Scope::Sanction]),
         )
         .send()
         .await

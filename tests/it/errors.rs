@@ -141,7 +141,7 @@ async fn every_iluma_error_code_is_typed_and_not_charged() {
             client
                 .screen_individual()
                 .body(
-                    iluma::types::IndividualScreeningRequest::builder()
+                    crate::support::individual_screening()
                         .user_id("u")
                         .given_names("A B")
                         .nationality("ID")
@@ -154,8 +154,7 @@ async fn every_iluma_error_code_is_typed_and_not_charged() {
         let err = iluma::Error::from(err);
         assert!(
             matches!(err.kind(), Some(iluma::ErrorKind::Code(c)) if c.to_string() == code),
-            "{code}: {:?}",
-            err.kind()
+            "{code}: got {err} ({err:?})"
         );
         assert!(err.to_string().contains(code), "{err}");
         assert_eq!(err.status(), Some(status));

@@ -98,7 +98,7 @@ async fn full_scenario(debug_output: &mut String) {
     let screening = iluma
         .screen_individual()
         .body(
-            iluma::types::IndividualScreeningRequest::builder()
+            crate::support::individual_screening()
                 .user_id("user-1")
                 .given_names(GIVEN_NAMES)
                 .nationality("ID")

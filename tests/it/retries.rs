@@ -299,7 +299,7 @@ async fn a_bad_request_never_reaches_the_sandbox() {
     let err = iluma
         .screen_individual()
         .body(
-            iluma::types::IndividualScreeningRequest::builder()
+            crate::support::individual_screening()
                 .user_id("u1")
                 .given_names("Eko Hadi Salim")
                 .nationality("ID")

@@ -354,3 +354,27 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// The spec's request example of `operation_id` (`kyc_sandbox::examples`: real images in place
+/// of the placeholders) decoded as the generated request type `T`, so a test's request follows
+/// the spec when a field is added to a schema and its example. Fails naming the operation.
+pub(crate) fn example_request<T: serde::de::DeserializeOwned>(
+    spec: &kyc_spec::Spec,
+    operation_id: &str,
+) -> T {
+    let request = kyc_sandbox::examples::valid_request(spec, operation_id)
+        .unwrap_or_else(|error| panic!("no valid request from the spec: {error}"));
+    serde_json::from_value(request.body).unwrap_or_else(|error| {
+        panic!("the {operation_id} example does not decode as the generated type: {error}")
+    })
+}
+
+/// The Iluma spec's individual screening example, as the generated builder.
+pub(crate) fn individual_screening()
+-> kyc_clients::iluma::types::builder::IndividualScreeningRequest {
+    example_request::<kyc_clients::iluma::types::IndividualScreeningRequest>(
+        kyc_sandbox::spec::iluma(),
+        "screen_individual",
+    )
+    .into()
+}

@@ -10,11 +10,12 @@
 //! it has one) is 415 `UNSUPPORTED_CONTENT_TYPE`; one under `x-min-bytes` is 413
 //! `FILE_TOO_SMALL`; one under `x-min-pixels` is 400 naming `selfie`.
 //!
-//! Outcomes by NIK, from the sandbox's small Dukcapil ([`RECORDS`]): `3275031210930027` (the
-//! documented "found" example) is found and everything matches for the documented data;
-//! `3275031210930021` (the documented "not found" example) and any NIK not in the records is
-//! not found; [`FAILED_NIK`] fails with `TEMPORARY_NETWORK_ERROR`, as if Dukcapil did not
-//! answer. `x-magic-reply` overrides the outcome.
+//! Outcomes by NIK come from the spec's scenarios (`x-scenarios` of `verify_id_card`): the
+//! case whose `id_card_number` the request carries answers as its response example — found
+//! (its request example is the record the submitted data is compared with, its
+//! `seflie_score` the selfie's), not found, or failed with the example's reason — and any
+//! other NIK as the default case (not found), unless the sandbox's own [`SYNTHETIC_RECORDS`]
+//! hold it. `x-magic-reply` overrides the outcome.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -30,12 +31,13 @@ use super::{Refusal, SimulatedState, accept, errors};
 use crate::app::AppState;
 use crate::body::{self, NON_IMAGE_ALLOWANCE};
 use crate::images;
+use crate::scenarios::{self, Selected};
 use crate::spec;
 use crate::validation::{self, Issue};
 
-/// The NIK whose verification fails with `TEMPORARY_NETWORK_ERROR` (a sandbox trigger; the
-/// reference documents the failure but no NIK for it).
-pub(crate) const FAILED_NIK: &str = "3275031210930099";
+/// Why a verification failed when `x-magic-reply: FAILED` asks it to (the reason of the
+/// spec's failure example, which a test compares with).
+const MAGIC_FAILURE_REASON: &str = "TEMPORARY_NETWORK_ERROR";
 
 /// The longest text field accepted; the longest the spec allows is 100 characters.
 const TEXT_FIELD_LIMIT: usize = 4 * 1024;
@@ -52,38 +54,59 @@ const STATES: &[SimulatedState] = &[
 ];
 
 /// A Dukcapil record: what the government holds for a NIK.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct DukcapilRecord {
     nik: &'static str,
     name: &'static str,
-    birthdate: &'static str,
-    birthplace: &'static str,
-    address: &'static str,
+    birthdate: Option<&'static str>,
+    birthplace: Option<&'static str>,
+    address: Option<&'static str>,
     /// How similar any selfie is to the photo on file, 0 to 100.
     selfie_score: f64,
 }
 
-/// The sandbox's Dukcapil.
-pub(crate) const RECORDS: &[DukcapilRecord] = &[
-    // The documented example: the documented request matches on every field.
-    DukcapilRecord {
-        nik: "3275031210930027",
-        name: "penito kristian",
-        birthdate: "12-10-1991",
-        birthplace: "Ketapang",
-        address: "Alinda kencana blok E",
-        selfie_score: 100.0,
-    },
-    // A synthetic record whose photo does not look like the selfie.
-    DukcapilRecord {
-        nik: "3171011505900001",
-        name: "budi santoso",
-        birthdate: "15-05-1990",
-        birthplace: "Jakarta",
-        address: "Jl. Merdeka No. 1",
-        selfie_score: 38.5,
-    },
-];
+/// The sandbox's own records, beside the documented ones of the spec: a synthetic person
+/// whose photo does not look like the selfie.
+pub(crate) const SYNTHETIC_RECORDS: &[DukcapilRecord] = &[DukcapilRecord {
+    nik: "3171011505900001",
+    name: "budi santoso",
+    birthdate: Some("15-05-1990"),
+    birthplace: Some("Jakarta"),
+    address: Some("Jl. Merdeka No. 1"),
+    selfie_score: 38.5,
+}];
+
+/// The record of a documented "found" case: its request example is what Dukcapil holds, its
+/// response example's score is the selfie's.
+fn documented_record(case: &'static kyc_spec::Scenario<'static>) -> Option<DukcapilRecord> {
+    let request = case.request.as_ref()?;
+    let response = case.response?;
+    if response.get("is_found") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    // The request is owned by the 'static scenario table, so its strings live as long.
+    let text = |field: &str| request.get(field).and_then(Value::as_str);
+    let score = response
+        .pointer("/result/seflie_score")
+        .or_else(|| response.pointer("/result/selfie_score"))
+        .and_then(Value::as_f64)?;
+    Some(DukcapilRecord {
+        nik: text("id_card_number")?,
+        name: text("name")?,
+        birthdate: text("birthdate"),
+        birthplace: text("birthplace"),
+        address: text("address"),
+        selfie_score: score,
+    })
+}
+
+/// The record of `nik`: a documented one, else a synthetic one.
+fn record_of(nik: &str) -> Option<DukcapilRecord> {
+    scenarios::by_values(scenarios::iluma(), "verify_id_card")
+        .filter_map(documented_record)
+        .chain(SYNTHETIC_RECORDS.iter().copied())
+        .find(|record| record.nik == nik)
+}
 
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -196,7 +219,13 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         address: text("address"),
     };
     let created = app.ids.timestamp();
-    let (status, is_found, result, failure_reason) = outcome(state, &nik, &submitted);
+    let selected = scenarios::select(
+        spec::iluma(),
+        scenarios::iluma(),
+        "verify_id_card",
+        &form.fields,
+    );
+    let (status, is_found, result, failure_reason) = outcome(state, selected, &nik, &submitted);
     let verification = IdCardVerification {
         id: format!("idvr_{}", app.ids.uuid()),
         created,
@@ -236,25 +265,78 @@ type Outcome = (
     Option<&'static str>,
 );
 
-fn outcome(state: Option<SimulatedState>, nik: &str, submitted: &Submitted) -> Outcome {
-    let record = RECORDS.iter().find(|r| r.nik == nik);
-    let failed = (Status::Failed, None, None, Some("TEMPORARY_NETWORK_ERROR"));
+fn outcome(
+    state: Option<SimulatedState>,
+    selected: Option<Selected>,
+    nik: &str,
+    submitted: &Submitted,
+) -> Outcome {
+    let record = record_of(nik);
+    let failed = |reason| (Status::Failed, None, None, Some(reason));
     let not_found = (Status::Completed, Some(false), None, None);
     let found = |comparison| (Status::Completed, Some(true), Some(comparison), None);
-    match (state, record) {
-        (Some(SimulatedState::Failed), _) => failed,
+    match (state, selected) {
+        (Some(SimulatedState::Failed), _) => failed(MAGIC_FAILURE_REASON),
         (Some(SimulatedState::CompletedNotFound), _) => not_found,
-        // Found without a record: the simulated record is what was submitted.
-        (Some(SimulatedState::CompletedFound), None) => found(Comparison {
-            selfie_score: 100.0,
-            is_name_match: true,
-            is_birthdate_match: submitted.birthdate.as_ref().map(|_| true),
-            is_birthplace_match: submitted.birthplace.as_ref().map(|_| true),
-            is_address_match: submitted.address.as_ref().map(|_| true),
+        (Some(SimulatedState::CompletedFound), _) => found(match record {
+            Some(record) => compare(&record, submitted),
+            // Found without a record: the simulated record is what was submitted.
+            None => all_match(100.0, submitted),
         }),
-        (_, Some(record)) => found(compare(record, submitted)),
-        (None, None) if nik == FAILED_NIK => failed,
-        (_, None) => not_found,
+        // The lookup runs; a case that fails (a trigger NIK) does not.
+        (Some(SimulatedState::Completed), _) => match record {
+            Some(record) => found(compare(&record, submitted)),
+            None => not_found,
+        },
+        (None, selected) => match (selected, record) {
+            (Some(Selected { case, exact: true }), record) => as_case(case, record, submitted),
+            (_, Some(record)) => found(compare(&record, submitted)),
+            (Some(Selected { case, .. }), None) => as_case(case, None, submitted),
+            (None, None) => not_found,
+        },
+    }
+}
+
+/// The outcome a case's response example documents, with the record's comparison when found.
+fn as_case(
+    case: &'static kyc_spec::Scenario<'static>,
+    record: Option<DukcapilRecord>,
+    submitted: &Submitted,
+) -> Outcome {
+    let answer = case.response.unwrap_or(&Value::Null);
+    if answer.get("status").and_then(Value::as_str) == Some("FAILED") {
+        let reason = answer.get("failure_reason").and_then(Value::as_str);
+        return (
+            Status::Failed,
+            None,
+            None,
+            Some(reason.unwrap_or(MAGIC_FAILURE_REASON)),
+        );
+    }
+    if answer.get("is_found").and_then(Value::as_bool) != Some(true) {
+        return (Status::Completed, Some(false), None, None);
+    }
+    let comparison = match record {
+        Some(record) => compare(&record, submitted),
+        None => all_match(
+            answer
+                .pointer("/result/seflie_score")
+                .and_then(Value::as_f64)
+                .unwrap_or(100.0),
+            submitted,
+        ),
+    };
+    (Status::Completed, Some(true), Some(comparison), None)
+}
+
+/// A comparison in which every submitted field matches.
+fn all_match(selfie_score: f64, submitted: &Submitted) -> Comparison {
+    Comparison {
+        selfie_score,
+        is_name_match: true,
+        is_birthdate_match: submitted.birthdate.as_ref().map(|_| true),
+        is_birthplace_match: submitted.birthplace.as_ref().map(|_| true),
+        is_address_match: submitted.address.as_ref().map(|_| true),
     }
 }
 
@@ -274,14 +356,16 @@ fn compare(record: &DukcapilRecord, submitted: &Submitted) -> Comparison {
         is_birthdate_match: submitted
             .birthdate
             .as_deref()
-            .map(|b| b == record.birthdate),
+            .map(|b| record.birthdate == Some(b)),
         is_birthplace_match: submitted
             .birthplace
             .as_deref()
-            .map(|b| same(b, record.birthplace)),
+            .map(|b| record.birthplace.is_some_and(|r| same(b, r))),
         is_address_match: submitted.address.as_deref().map(|a| {
             let tokens = |s| matching::tokens(s, NameKind::Individual);
-            matching::score(&tokens(a), &tokens(record.address)) >= ADDRESS_MATCH_SCORE
+            record
+                .address
+                .is_some_and(|r| matching::score(&tokens(a), &tokens(r)) >= ADDRESS_MATCH_SCORE)
         }),
     }
 }
@@ -444,26 +528,53 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_documented_outcomes() {
-        let (status, found, result, _) =
-            outcome(None, "3275031210930027", &submitted("penito kristian"));
-        assert!(matches!(status, Status::Completed));
-        assert_eq!(found, Some(true));
-        let result = result.unwrap();
-        assert!(result.is_name_match && result.is_address_match == Some(true));
-        assert_eq!(result.selfie_score, 100.0);
-        let (_, found, result, _) = outcome(None, "3275031210930021", &submitted("x"));
-        assert_eq!((found, result.is_none()), (Some(false), true));
-        let (status, _, _, reason) = outcome(None, FAILED_NIK, &submitted("x"));
-        assert!(matches!(status, Status::Failed));
-        assert_eq!(reason, Some("TEMPORARY_NETWORK_ERROR"));
+    fn selected(nik: &str) -> Option<Selected> {
+        let fields = serde_json::json!({ "id_card_number": nik });
+        let fields = fields.as_object().expect("an object");
+        scenarios::select(spec::iluma(), scenarios::iluma(), "verify_id_card", fields)
+    }
+
+    /// The NIK of the documented "found" case.
+    fn documented_nik() -> &'static str {
+        scenarios::by_values(scenarios::iluma(), "verify_id_card")
+            .find_map(documented_record)
+            .expect("a documented found case")
+            .nik
     }
 
     #[test]
-    fn mismatches_are_reported() {
-        let (_, _, result, _) = outcome(None, "3275031210930027", &submitted("someone else"));
-        assert!(!result.unwrap().is_name_match);
+    fn mismatches_with_the_documented_record_are_reported() {
+        let nik = documented_nik();
+        let (_, found, result, _) = outcome(None, selected(nik), nik, &submitted("someone else"));
+        assert_eq!(found, Some(true));
+        let result = result.expect("a comparison");
+        assert!(!result.is_name_match);
+        assert_eq!(result.is_birthplace_match, Some(true));
+    }
+
+    #[test]
+    fn synthetic_records_are_found_and_magic_states_override() {
+        let budi = SYNTHETIC_RECORDS[0].nik;
+        let (_, found, result, _) = outcome(None, selected(budi), budi, &submitted("budi santoso"));
+        assert_eq!(found, Some(true));
+        assert_eq!(result.expect("a comparison").selfie_score, 38.5);
+        let unknown = "3201000000000009";
+        let not_found = outcome(None, selected(unknown), unknown, &submitted("x"));
+        assert_eq!(not_found.1, Some(false));
+        let simulated = outcome(
+            Some(SimulatedState::CompletedFound),
+            selected(unknown),
+            unknown,
+            &submitted("x"),
+        );
+        assert_eq!(simulated.1, Some(true));
+        let failed = outcome(
+            Some(SimulatedState::Failed),
+            selected(budi),
+            budi,
+            &submitted("x"),
+        );
+        assert_eq!(failed.3, Some(MAGIC_FAILURE_REASON));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::{accept, development_key_prefix, errors};
 use crate::app::AppState;
 use crate::ids::splitmix64;
+use crate::scenarios;
 
 /// The development key the reference prints for its example business `5abc`; the sandbox
 /// hands it out for that business so the documented example answers as documented.
@@ -25,9 +26,18 @@ const DOCUMENTED_BUSINESS: (&str, &str) = (
     "iluma_development_FX4f0M5sxDgk5qFyZnk60ZengAfA9o31x3ecd29vihjc4VhyJ8FclZhHjjw",
 );
 
-/// `GET /health`: unauthenticated, always up (faults can say otherwise).
+/// `GET /health`: unauthenticated, always up (faults can say otherwise): the answer of the
+/// spec's scenario for it.
 pub(crate) async fn health() -> Response {
-    Json(serde_json::json!({ "status": "ok" })).into_response()
+    let healthy = scenarios::iluma()
+        .iter()
+        .find(|case| case.operation_id == "get_health" && case.status == 200)
+        .and_then(|case| case.response);
+    match healthy {
+        Some(answer) => Json(answer).into_response(),
+        // A spec without the scenario documents no healthy answer.
+        None => errors::error("SERVICE_UNAVAILABLE"),
+    }
 }
 
 #[derive(Serialize)]

@@ -307,11 +307,11 @@ pub(crate) async fn screen_individual(State(app): State<AppState>, request: Requ
                 .into_iter()
                 .map(|(profile, score)| IndividualMatch {
                     id: profile.id,
-                    names: profile.names,
+                    names: &profile.names,
                     score,
-                    scopes: profile.scopes,
-                    nationalities: profile.countries,
-                    dates_of_birth: profile.dates,
+                    scopes: &profile.scopes,
+                    nationalities: &profile.countries,
+                    dates_of_birth: &profile.dates,
                 })
                 .collect()
         }),
@@ -385,10 +385,10 @@ pub(crate) async fn screen_entity(State(app): State<AppState>, request: Request)
                 .map(|(profile, score)| EntityMatch {
                     id: profile.id,
                     score,
-                    names: profile.names,
-                    business_domiciles: profile.countries,
-                    dates_of_registration: profile.dates,
-                    scopes: profile.scopes,
+                    names: &profile.names,
+                    business_domiciles: &profile.countries,
+                    dates_of_registration: &profile.dates,
+                    scopes: &profile.scopes,
                 })
                 .collect()
         }),
@@ -438,7 +438,7 @@ pub(crate) async fn get_entity(
 }
 
 /// `GET /v0/identity/cft_pep_listings/{id}`: any watchlist record, with the score of the
-/// last screening that found it (absent if none has).
+/// last screening that found it (else the documented record's score, else none).
 pub(crate) async fn get_listing(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -451,15 +451,20 @@ pub(crate) async fn get_listing(
         return errors::not_found();
     };
     let individual = profile.kind == ProfileKind::Individual;
-    let dates = (!profile.dates.is_empty()).then_some(profile.dates);
+    let dates = (!profile.dates.is_empty()).then_some(profile.dates.as_slice());
     Json(Listing {
         id: profile.id,
-        names: profile.names,
-        score: app.iluma.screenings.last_score(profile.id),
-        scopes: profile.scopes,
-        nationalities: individual.then_some(profile.countries),
+        names: &profile.names,
+        // The last screening's score; the documented record's own before any screening.
+        score: app
+            .iluma
+            .screenings
+            .last_score(profile.id)
+            .or(profile.documented_score),
+        scopes: &profile.scopes,
+        nationalities: individual.then_some(profile.countries.as_slice()),
         dates_of_birth: if individual { dates } else { None },
-        business_domiciles: (!individual).then_some(profile.countries),
+        business_domiciles: (!individual).then_some(profile.countries.as_slice()),
         dates_of_registration: if individual { None } else { dates },
     })
     .into_response()

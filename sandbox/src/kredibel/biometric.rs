@@ -1,61 +1,21 @@
-//! `POST /v1/identity/verification/biometric`: the three documented sandbox scenarios.
+//! `POST /v1/identity/verification/biometric`: the documented sandbox scenarios, read from the
+//! spec (`x-scenarios` of `verify_biometric`): the case whose `identityId` the request carries
+//! answers its response example, and any other NIK the default case's ("Wrong Identity": not
+//! a valid identity). The answer carries a fresh `id` and the request's `identityId`.
 //!
-//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification>.
-//!
-//! The "Face Match" tab says `1234567890123456` gives "face not match", but its example
-//! answers a match with similarity 1.0; the spec resolved this by the example, and so does
-//! the sandbox: `1234567890123456` matches (1.0), `1234567890111111` does not (0.24), and any
-//! other NIK is not a valid identity (`isValid: false`, `isActive: false`, `response: {}`).
+//! Docs: <https://docs.kredibel.io/identity-verification/biometric-verification>. The "Face
+//! Match" tab says `1234567890123456` gives "face not match", but its example answers a match
+//! with similarity 1.0; the spec resolved this by the example, and so does the sandbox.
 
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde_json::Value;
 
-use super::{accept, text};
+use super::{accept, errors, text};
 use crate::app::AppState;
+use crate::scenarios::{self, put};
 use crate::spec;
-
-/// The documented NIKs that exist in the sandbox's Dukcapil, with the face similarity of any
-/// selfie against them.
-const KNOWN_IDENTITIES: &[(&str, f64)] = &[
-    // "Face Match"
-    ("1234567890123456", 1.0),
-    // "Face Not Match"
-    ("1234567890111111", 0.24),
-];
-
-/// The documented threshold, when the spec does not carry `x-threshold`.
-const DEFAULT_FACE_THRESHOLD: f64 = 0.75;
-
-/// The message of every biometric answer (the docs' examples).
-const MESSAGE: &str = "Identity biometric verification succeeded.";
-
-#[derive(Serialize)]
-struct Envelope<'a> {
-    message: &'static str,
-    data: BiometricVerification<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BiometricVerification<'a> {
-    id: String,
-    identity_id: &'a str,
-    is_valid: bool,
-    is_active: bool,
-    response: FaceMatch,
-}
-
-/// Empty (`{}`) for an identity that is not valid.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FaceMatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    face: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    face_similarity: Option<f64>,
-}
 
 /// Handles `verify_biometric`.
 pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Response {
@@ -63,28 +23,54 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
-    let nik = text(&accepted.body, "identityId");
-    let similarity = KNOWN_IDENTITIES
-        .iter()
-        .find(|(known, _)| *known == nik)
-        .map(|(_, similarity)| *similarity);
-    let threshold = spec::kredibel()
-        .property_extension("FaceMatch", "face", "x-threshold")
-        .and_then(|value| value.as_f64())
-        .unwrap_or(DEFAULT_FACE_THRESHOLD);
-    let data = BiometricVerification {
-        id: app.ids.uuid().to_string(),
-        identity_id: nik,
-        is_valid: similarity.is_some(),
-        is_active: similarity.is_some(),
-        response: FaceMatch {
-            face: similarity.map(|s| s >= threshold),
-            face_similarity: similarity,
-        },
+    let Some(selected) = scenarios::select(
+        spec::kredibel(),
+        scenarios::kredibel(),
+        "verify_biometric",
+        &accepted.body,
+    ) else {
+        return errors::no_scenario("verify_biometric");
     };
-    Json(Envelope {
-        message: MESSAGE,
-        data,
-    })
-    .into_response()
+    let mut answer = selected.case.response.cloned().unwrap_or_default();
+    put(
+        &mut answer,
+        "/data/id",
+        Value::String(app.ids.uuid().to_string()),
+    );
+    let nik = text(&accepted.body, "identityId");
+    put(
+        &mut answer,
+        "/data/identityId",
+        Value::String(nik.to_string()),
+    );
+    Json(answer).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The examples the sandbox answers agree with the spec's face threshold (`x-threshold`).
+    #[test]
+    fn the_documented_faces_agree_with_the_threshold() {
+        let threshold = spec::kredibel()
+            .property_extension("FaceMatch", "face", "x-threshold")
+            .and_then(Value::as_f64)
+            .expect("FaceMatch.face has x-threshold");
+        let mut checked = 0;
+        for case in scenarios::by_values(scenarios::kredibel(), "verify_biometric") {
+            let response = case.response.expect("documented answer");
+            let face = response
+                .pointer("/data/response/face")
+                .and_then(Value::as_bool);
+            let similarity = response
+                .pointer("/data/response/faceSimilarity")
+                .and_then(Value::as_f64);
+            if let (Some(face), Some(similarity)) = (face, similarity) {
+                assert_eq!(face, similarity >= threshold, "case {}", case.name);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2);
+    }
 }

@@ -1,15 +1,17 @@
-//! `POST /v1/certificate/issuance`: the documented sandbox scenarios, and the "unique per
-//! NIK" rule for email addresses and phone numbers.
+//! `POST /v1/certificate/issuance`: the documented sandbox scenarios, read from the spec
+//! (`x-scenarios` of `issue_certificate`), and the "unique per NIK" rule for email addresses
+//! and phone numbers.
 //!
 //! Docs: <https://docs.kredibel.io/certificate-issuance>.
 //!
-//! How the two rules meet: the documented scenario NIKs are fixtures. They answer exactly
-//! their documented outcome, whatever email and phone they carry, and they neither claim an
+//! How the two rules meet: the NIKs of the documented cases are fixtures. They answer exactly
+//! their response example, whatever email and phone they carry, and they neither claim an
 //! email or phone nor check who owns it; this is what lets the docs' examples, which all
 //! share `test@email.com` and `621234567890`, come out as documented in any order. Every
-//! other NIK is `verified`, and the first NIK to use an email address or a phone number owns
-//! it: another NIK using it later gets `verified_with_reason` with that field in
-//! `rejectFields` (`phoneNumber` before `emailAddress`, the docs' order).
+//! other NIK gets the default case ("All Match": `verified`), and the first NIK to use an
+//! email address or a phone number owns it: another NIK using it later gets
+//! `verified_with_reason` with that field in `rejectFields` (`phoneNumber` before
+//! `emailAddress`, the docs' order).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
@@ -19,9 +21,12 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Value, json};
 
-use super::{accept, text};
+use super::{accept, errors, text};
 use crate::app::AppState;
+use crate::scenarios::{self, put};
+use crate::spec;
 
 /// Contact owners remembered before the oldest are forgotten, so a long-running sandbox
 /// stays bounded.
@@ -33,53 +38,7 @@ const MAX_CONTACTS: usize = 100_000;
 pub(crate) enum Status {
     Verified,
     VerifiedWithReason,
-    NotVerified,
 }
-
-/// The documented scenarios: NIK, status, rejected fields in the documented order.
-const SCENARIOS: &[(&str, Status, &[&str])] = &[
-    // "All Match": any identityId is verified; the docs' example uses this one.
-    ("1234567890123456", Status::Verified, &[]),
-    ("1234567890111111", Status::NotVerified, &["identityId"]),
-    ("1234567890111112", Status::NotVerified, &["fullName"]),
-    ("1234567890111113", Status::NotVerified, &["birthDate"]),
-    ("1234567890111114", Status::NotVerified, &["faceImage"]),
-    ("1234567890111115", Status::NotVerified, &["identityImage"]),
-    (
-        "1234567890111116",
-        Status::VerifiedWithReason,
-        &["emailAddress"],
-    ),
-    (
-        "1234567890111117",
-        Status::VerifiedWithReason,
-        &["phoneNumber"],
-    ),
-    (
-        "1234567890111118",
-        Status::VerifiedWithReason,
-        &["phoneNumber", "emailAddress"],
-    ),
-    ("1234567890111119", Status::NotVerified, &["liveness_check"]),
-];
-
-#[derive(Serialize)]
-struct Envelope {
-    message: &'static str,
-    data: CertificateIssuance,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CertificateIssuance {
-    id: String,
-    status: Status,
-    reject_fields: Vec<&'static str>,
-    reference_id: String,
-}
-
-/// The message of every certificate answer (the docs' examples).
-const MESSAGE: &str = "Certificate electronic verification has been done";
 
 /// Handles `issue_certificate`.
 pub(crate) async fn issue(State(app): State<AppState>, request: Request) -> Response {
@@ -87,26 +46,32 @@ pub(crate) async fn issue(State(app): State<AppState>, request: Request) -> Resp
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
-    let nik = text(&accepted.body, "identityId");
-    let (status, reject_fields) = match SCENARIOS.iter().find(|(n, ..)| *n == nik) {
-        Some((_, status, fields)) => (*status, fields.to_vec()),
-        None => app.kredibel.contacts.claim(
-            nik,
+    let Some(selected) = scenarios::select(
+        spec::kredibel(),
+        scenarios::kredibel(),
+        "issue_certificate",
+        &accepted.body,
+    ) else {
+        return errors::no_scenario("issue_certificate");
+    };
+    let mut answer = selected.case.response.cloned().unwrap_or_default();
+    put(
+        &mut answer,
+        "/data/id",
+        Value::String(app.ids.uuid().to_string()),
+    );
+    let reference = format!("ref_certel#{}", app.ids.uuid());
+    put(&mut answer, "/data/referenceId", Value::String(reference));
+    if !selected.exact {
+        let (status, reject_fields) = app.kredibel.contacts.claim(
+            text(&accepted.body, "identityId"),
             text(&accepted.body, "emailAddress"),
             text(&accepted.body, "phoneNumber"),
-        ),
-    };
-    let data = CertificateIssuance {
-        id: app.ids.uuid().to_string(),
-        status,
-        reject_fields,
-        reference_id: format!("ref_certel#{}", app.ids.uuid()),
-    };
-    Json(Envelope {
-        message: MESSAGE,
-        data,
-    })
-    .into_response()
+        );
+        put(&mut answer, "/data/status", json!(status));
+        put(&mut answer, "/data/rejectFields", json!(reject_fields));
+    }
+    Json(answer).into_response()
 }
 
 /// Which NIK owns which email address and phone number. Everything is held as keyed hashes:

@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
 use crate::conformance::to_json_schema;
-use crate::support::{call, iluma_request, ktp_form, ktp_request, selfie};
+use crate::support::{call, example_json, iluma_request, ktp_form, ktp_request, selfie};
 
 /// The callbacks the spec declares, read with kyc-spec: `(operation, callback)`.
 fn spec_callbacks() -> Vec<(String, kyc_spec::Callback)> {
@@ -102,8 +102,7 @@ async fn screening_result_is_delivered_with_the_token() {
     )
     .await;
     assert_eq!(registered.status, 200);
-    let body = json!({"given_names": "Eko Hadi Salim", "user_id": "foo123", "nationality": "ID",
-                      "score_threshold": 90, "scopes": ["PEP"]});
+    let body = example_json(kyc_sandbox::spec::iluma(), "screen_individual");
     let screening = call(
         &app,
         iluma_request(
@@ -152,8 +151,7 @@ async fn retries_stop_after_the_policy() {
     let app = SandboxApp::new(fast_retries());
     let (url, received) = receiver(usize::MAX).await;
     app.set_callback_url("entity_cft_peps", &url).unwrap();
-    let body =
-        json!({"name": "intel", "user_id": "u", "business_domicile": "US", "scopes": ["PEP"]});
+    let body = example_json(kyc_sandbox::spec::iluma(), "screen_entity");
     call(
         &app,
         iluma_request(

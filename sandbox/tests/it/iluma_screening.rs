@@ -1,92 +1,64 @@
-//! CFT + PEP screening through the generated Iluma client: the documented examples, scoring,
-//! scopes and thresholds, stored results, get by id and the watchlist record.
+//! CFT + PEP screening through the generated Iluma client: what the sandbox adds to the
+//! documented examples (which `scenarios.rs` walks from the spec): the echo of the request,
+//! scoring, scopes and thresholds, stored results, get by id and the watchlist record.
 //!
 //! Doc: the reference's "CFT + PEP Individual", "CFT + PEP Entity", "Get by id" and "CFT + PEP
 //! Record: Get by id" sections (<https://docs.iluma.ai/#cft-pep-individual> and the following).
 
 use kyc_clients::iluma::types::{
-    EntityScreeningRequest, IndividualScreeningRequest, MagicReply, Scope, ScoreThreshold,
-    ScreeningStatus, WatchlistDate,
+    IndividualScreeningRequest, MagicReply, Scope, ScreeningStatus, WatchlistDate,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::support::{Harness, call, error_of, iluma_request, in_process};
+use crate::support::{
+    Harness, call, entity_request, error_of, example_json, example_with, iluma_request, in_process,
+    individual_request, typed,
+};
 
+/// The documented individual profile (the one the spec's listing example shows).
 const EKO_HADI_SALIM: &str = "2dc667a4-d232-4d51-a561-631ce966fb2c";
-const INTEL: &str = "ed84802c-d73d-4d22-8897-5bc771709073";
 
-fn documented_individual() -> kyc_clients::iluma::types::builder::IndividualScreeningRequest {
-    IndividualScreeningRequest::builder()
-        .given_names("Eko Hadi Salim")
-        .user_id("foo123")
-        .nationality("ID")
-        .score_threshold(ScoreThreshold(90))
-        .scopes(vec![Scope::Pep])
+/// The spec's individual example with `changes` applied (`null` removes a field).
+fn individual(changes: Value) -> IndividualScreeningRequest {
+    let body = example_with(kyc_sandbox::spec::iluma(), "screen_individual", changes);
+    typed("the changed screen_individual example", body)
 }
 
-// "Example Request - Individual" → "Example Response - Individual".
+// Responses echo the request as the docs' examples do: fields not supplied are `null`,
+// `addresses` is `[]`.
 #[tokio::test]
-async fn screening_individual_documented_example() {
+async fn screening_echoes_the_request() {
     let harness = Harness::start().await;
+    let request = example_json(kyc_sandbox::spec::iluma(), "screen_individual");
     let screening = harness
         .iluma
         .screen_individual()
-        .body(documented_individual())
+        .body(individual_request())
         .send()
         .await
-        .expect("screening")
-        .into_inner();
-    assert!(screening.id.starts_with("cftpi_"));
-    assert_eq!(screening.status, ScreeningStatus::Completed);
-    assert_eq!(screening.score_threshold, 90);
-    assert_eq!(screening.scopes, vec![Scope::Pep]);
-    assert_eq!(screening.reference_id, None);
-    assert_eq!(screening.surname, None);
-    assert_eq!(screening.addresses, Some(vec![]));
-    assert_eq!(screening.results.len(), 1);
-    let result = &screening.results[0];
-    assert_eq!(result.id, EKO_HADI_SALIM);
-    assert_eq!(result.names, vec!["Eko Hadi Salim"]);
-    assert_eq!(result.score, 100);
-    assert_eq!(result.scopes, vec![Scope::Other, Scope::Pep]);
-    assert_eq!(result.nationalities, vec!["ID"]);
+        .expect("the documented request is screened");
+    let answer = serde_json::to_value(screening.into_inner()).expect("serializes");
     assert!(
-        matches!(&result.dates_of_birth[..], [WatchlistDate::String(d)] if d.as_str() == "1943-03-11")
+        answer["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("cftpi_")),
+        "{answer}"
     );
+    let spec = kyc_sandbox::spec::iluma();
+    let answered = spec
+        .response_schema("screen_individual", "200")
+        .and_then(|schema| schema.get("properties"))
+        .expect("the screening schema has properties");
+    for (field, value) in request.as_object().into_iter().flatten() {
+        if answered.get(field).is_some() {
+            assert_eq!(&answer[field], value, "`{field}` is echoed: {answer}");
+        }
+    }
+    assert_eq!(answer["reference_id"], Value::Null, "{answer}");
+    assert_eq!(answer["addresses"], json!([]), "{answer}");
 }
 
-// "Example Response - Entity": name "intel", US, threshold 95, scopes [PEP].
-#[tokio::test]
-async fn screening_entity_documented_example() {
-    let harness = Harness::start().await;
-    let screening = harness
-        .iluma
-        .screen_entity()
-        .body(
-            EntityScreeningRequest::builder()
-                .name("intel")
-                .user_id("foo123")
-                .business_domicile("US")
-                .score_threshold(ScoreThreshold(95))
-                .scopes(vec![Scope::Pep]),
-        )
-        .send()
-        .await
-        .expect("screening")
-        .into_inner();
-    assert_eq!(screening.status, ScreeningStatus::Completed);
-    assert_eq!(screening.name.as_deref(), Some("intel"));
-    assert_eq!(screening.business_domicile.as_deref(), Some("US"));
-    assert_eq!(screening.results.len(), 1);
-    let result = &screening.results[0];
-    assert_eq!(result.id, INTEL);
-    assert_eq!(result.score, 100);
-    assert_eq!(result.names, vec!["Intel Corp", "Intel Corporation"]);
-    assert_eq!(result.business_domiciles, vec!["US"]);
-    assert_eq!(result.scopes, vec![Scope::Other, Scope::Pep]);
-}
-
-// "Example Request - Entity": IBM Corporation is on no list here.
+// "Example Request - Entity" (its response example answers another request, `intel`).
 #[tokio::test]
 async fn screening_entity_without_matches_is_completed_and_empty() {
     let harness = Harness::start().await;
@@ -94,12 +66,8 @@ async fn screening_entity_without_matches_is_completed_and_empty() {
         .iluma
         .screen_entity()
         .body(
-            EntityScreeningRequest::builder()
-                .name("IBM Corporation")
-                .user_id("foo123")
-                .business_domicile("US")
-                .score_threshold(ScoreThreshold(90))
-                .scopes(vec![Scope::Pep]),
+            // The spec's request example: IBM Corporation is on no list here.
+            entity_request(),
         )
         .send()
         .await
@@ -115,14 +83,10 @@ async fn screening_entity_without_matches_is_completed_and_empty() {
 async fn screening_scores_scopes_and_thresholds() {
     let harness = Harness::start().await;
     let search = |threshold: Option<i64>, scopes: Vec<Scope>| {
-        let mut body = IndividualScreeningRequest::builder()
-            .given_names("Eko Hadi Salim")
-            .user_id("u1")
-            .nationality("ID")
-            .scopes(scopes);
-        if let Some(threshold) = threshold {
-            body = body.score_threshold(ScoreThreshold(threshold));
-        }
+        let body = individual(json!({
+            "given_names": "Eko Hadi Salim", "user_id": "u1", "nationality": "ID",
+            "scopes": scopes, "score_threshold": threshold,
+        }));
         harness.iluma.screen_individual().body(body).send()
     };
     let default = search(None, vec![Scope::Pep, Scope::Sanction, Scope::Other])
@@ -162,13 +126,10 @@ async fn screening_partial_dates_of_birth_are_objects() {
     let screening = harness
         .iluma
         .screen_individual()
-        .body(
-            IndividualScreeningRequest::builder()
-                .given_names("Siti Rahmawati")
-                .user_id("u2")
-                .nationality("ID")
-                .scopes(vec![Scope::Pep]),
-        )
+        .body(individual(
+            json!({"given_names": "Siti Rahmawati", "user_id": "u2",
+                              "nationality": "ID", "scopes": ["PEP"], "score_threshold": null}),
+        ))
         .send()
         .await
         .unwrap()
@@ -187,7 +148,7 @@ async fn screening_results_are_stored_and_fetched_by_id() {
     let created = harness
         .iluma
         .screen_individual()
-        .body(documented_individual())
+        .body(individual_request())
         .send()
         .await
         .unwrap()
@@ -233,10 +194,11 @@ async fn screening_entity_is_fetched_by_id() {
         .iluma
         .screen_entity()
         .body(
-            EntityScreeningRequest::builder()
+            entity_request()
                 .name("Golden Crescent Trading")
                 .user_id("u3")
                 .business_domicile("AE")
+                .score_threshold(kyc_clients::iluma::types::ScoreThreshold(85))
                 .scopes(vec![Scope::Sanction]),
         )
         .send()
@@ -288,7 +250,7 @@ async fn screening_failed_by_magic_reply() {
         .iluma
         .screen_individual()
         .x_magic_reply(MagicReply::Failed)
-        .body(documented_individual())
+        .body(individual_request())
         .send()
         .await
         .unwrap()

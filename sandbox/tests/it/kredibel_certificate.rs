@@ -1,11 +1,12 @@
-//! Certificate issuance through the generated Kredibel client: every documented sandbox NIK,
-//! the "unique per NIK" rule, and the validation errors.
+//! Certificate issuance through the generated Kredibel client: the "unique per NIK" rule and
+//! how it meets the documented NIKs (whose outcomes `scenarios.rs` walks from the spec), and
+//! the validation errors.
 //!
 //! Doc: <https://docs.kredibel.io/certificate-issuance>, "Testing" tabs.
 
 use kyc_clients::kredibel::types::{
-    CertificateIssuance, CertificateStatus, ErrorReference, ErrorType, KredibelError,
-    KredibelErrorDetails, RejectField,
+    CertificateIssuance, CertificateIssuanceRequest, CertificateStatus, ErrorReference, ErrorType,
+    KredibelError, KredibelErrorDetails, RejectField,
 };
 use serde_json::json;
 
@@ -40,121 +41,6 @@ async fn issue_on(
 
 fn outcome(issuance: &CertificateIssuance) -> (CertificateStatus, Vec<RejectField>) {
     (issuance.status, issuance.reject_fields.clone())
-}
-
-// Doc tab "All Match": "You can use any identityId to produce verified status."
-#[tokio::test]
-async fn certificate_all_match_1234567890123456() {
-    let issuance = issue("1234567890123456").await;
-    assert_eq!(outcome(&issuance), (CertificateStatus::Verified, vec![]));
-}
-
-// Doc tab "Invalid NIK".
-#[tokio::test]
-async fn certificate_invalid_nik_1234567890111111() {
-    let issuance = issue("1234567890111111").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::NotVerified,
-            vec![RejectField::IdentityId]
-        )
-    );
-}
-
-// Doc tab "Invalid Name".
-#[tokio::test]
-async fn certificate_invalid_name_1234567890111112() {
-    let issuance = issue("1234567890111112").await;
-    assert_eq!(
-        outcome(&issuance),
-        (CertificateStatus::NotVerified, vec![RejectField::FullName])
-    );
-}
-
-// Doc tab "Invalid Birth Date".
-#[tokio::test]
-async fn certificate_invalid_birth_date_1234567890111113() {
-    let issuance = issue("1234567890111113").await;
-    assert_eq!(
-        outcome(&issuance),
-        (CertificateStatus::NotVerified, vec![RejectField::BirthDate])
-    );
-}
-
-// Doc tab "Invalid Face Image".
-#[tokio::test]
-async fn certificate_invalid_face_image_1234567890111114() {
-    let issuance = issue("1234567890111114").await;
-    assert_eq!(
-        outcome(&issuance),
-        (CertificateStatus::NotVerified, vec![RejectField::FaceImage])
-    );
-}
-
-// Doc tab "Invalid Identity Image".
-#[tokio::test]
-async fn certificate_invalid_identity_image_1234567890111115() {
-    let issuance = issue("1234567890111115").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::NotVerified,
-            vec![RejectField::IdentityImage]
-        )
-    );
-}
-
-// Doc tab "Invalid Email Address".
-#[tokio::test]
-async fn certificate_invalid_email_address_1234567890111116() {
-    let issuance = issue("1234567890111116").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::VerifiedWithReason,
-            vec![RejectField::EmailAddress]
-        )
-    );
-}
-
-// Doc tab "Invalid Phone Number".
-#[tokio::test]
-async fn certificate_invalid_phone_number_1234567890111117() {
-    let issuance = issue("1234567890111117").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::VerifiedWithReason,
-            vec![RejectField::PhoneNumber]
-        )
-    );
-}
-
-// Doc tab "Invalid Email Address & Phone Number": phoneNumber listed first.
-#[tokio::test]
-async fn certificate_invalid_email_and_phone_1234567890111118() {
-    let issuance = issue("1234567890111118").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::VerifiedWithReason,
-            vec![RejectField::PhoneNumber, RejectField::EmailAddress]
-        )
-    );
-}
-
-// Doc tab "Liveness Error".
-#[tokio::test]
-async fn certificate_liveness_error_1234567890111119() {
-    let issuance = issue("1234567890111119").await;
-    assert_eq!(
-        outcome(&issuance),
-        (
-            CertificateStatus::NotVerified,
-            vec![RejectField::LivenessCheck]
-        )
-    );
 }
 
 // Doc tab "All Match": any other identityId is verified too.
@@ -219,17 +105,25 @@ async fn certificate_contacts_are_unique_per_nik() {
 #[tokio::test]
 async fn certificate_documented_niks_neither_claim_nor_check_contacts() {
     let harness = Harness::start().await;
-    let invalid_nik = issue_on(&harness, certificate_request("1234567890111111")).await;
-    assert_eq!(invalid_nik.status, CertificateStatus::NotVerified);
-    let all_match = issue_on(&harness, certificate_request("1234567890123456")).await;
-    assert_eq!(outcome(&all_match), (CertificateStatus::Verified, vec![]));
+    let spec = kyc_sandbox::spec::kredibel();
+    let cases = crate::scenarios::scenarios(spec);
+    for case in cases
+        .iter()
+        .filter(|c| c.operation_id == "issue_certificate")
+    {
+        let request = crate::support::example_of::<CertificateIssuanceRequest, _>(spec, case);
+        let issuance = issue_on(&harness, request).await;
+        let documented = case.response.and_then(|r| r.pointer("/data/status"));
+        assert_eq!(
+            Some(&json!(issuance.status)),
+            documented,
+            "{}",
+            crate::scenarios::label(spec, case)
+        );
+    }
+    // Another NIK with the examples' email and phone: nobody owns them.
     let other = issue_on(&harness, certificate_request("3201000000000009")).await;
     assert_eq!(outcome(&other), (CertificateStatus::Verified, vec![]));
-    let email_scenario = issue_on(&harness, certificate_request("1234567890111116")).await;
-    assert_eq!(
-        email_scenario.reject_fields,
-        vec![RejectField::EmailAddress]
-    );
 }
 
 // Responses & Errors page: the validation shape, `Unknown field.` for an unknown field.

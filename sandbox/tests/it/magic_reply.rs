@@ -6,9 +6,11 @@
 
 use axum::http::Method;
 use kyc_sandbox::SandboxApp;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::support::{call, iluma_request, in_process, ktp_form, ktp_request, selfie};
+use crate::support::{
+    call, example_json, iluma_request, in_process, ktp_form, ktp_request, selfie,
+};
 
 const EKO_HADI_SALIM: &str = "2dc667a4-d232-4d51-a561-631ce966fb2c";
 
@@ -73,10 +75,8 @@ fn operations(spec: &Value) -> Vec<(String, Vec<String>)> {
 }
 
 async fn send(app: &SandboxApp, operation: &str, magic: &str) -> (u16, Value) {
-    let individual = json!({"given_names": "Eko Hadi Salim", "user_id": "foo123",
-                            "nationality": "ID", "score_threshold": 90, "scopes": ["PEP"]});
-    let entity = json!({"name": "intel", "user_id": "foo123", "business_domicile": "US",
-                        "score_threshold": 95, "scopes": ["PEP"]});
+    let individual = example_json(kyc_sandbox::spec::iluma(), "screen_individual");
+    let entity = example_json(kyc_sandbox::spec::iluma(), "screen_entity");
     let request = match operation {
         "get_callback_authentication_token" => iluma_request(
             Method::GET,

@@ -16,5 +16,6 @@ mod kredibel_biometric;
 mod kredibel_certificate;
 mod magic_reply;
 mod robustness;
+mod scenarios;
 mod server;
 mod support;

@@ -259,31 +259,16 @@ async fn garbage_never_gets_a_server_error() {
 #[cfg(unix)]
 #[tokio::test]
 async fn personal_data_never_reaches_the_logs() {
-    use std::io::{BufRead as _, BufReader, Read as _};
-    use std::process::{Command, Stdio};
-
     use kyc_clients::{Environment, iluma, kredibel};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kyc-sandbox"))
-        .args(["--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let kredibel_url = lines.next().unwrap().unwrap().replace("kredibel: ", "");
-    let iluma_url = lines.next().unwrap().unwrap().replace("iluma: ", "");
-    let mut stderr = child.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+    let sandbox = crate::support::SandboxProcess::start(&[("RUST_LOG", "trace")], true);
+    let kredibel_url = sandbox.kredibel_url.clone();
+    let iluma_url = sandbox.iluma_url.clone();
 
-    let kredibel =
-        kredibel::Client::with_api_key(Environment::Custom(kredibel_url), KREDIBEL_KEY).unwrap();
-    let iluma = iluma::Client::with_api_key(Environment::Custom(iluma_url), ILUMA_KEY).unwrap();
+    let kredibel = kredibel::Client::with_api_key(Environment::Custom(kredibel_url), KREDIBEL_KEY)
+        .expect("a Kredibel client for the binary's URL");
+    let iluma = iluma::Client::with_api_key(Environment::Custom(iluma_url), ILUMA_KEY)
+        .expect("an Iluma client for the binary's URL");
     let face = crate::support::face_image();
     let _ = kredibel
         .issue_certificate()
@@ -306,11 +291,9 @@ async fn personal_data_never_reaches_the_logs() {
     let _ = iluma
         .screen_individual()
         .body(
-            kyc_clients::iluma::types::IndividualScreeningRequest::builder()
+            crate::support::individual_request()
                 .given_names("Siti Rahmawati")
-                .user_id("u")
-                .nationality("ID")
-                .scopes(vec![kyc_clients::iluma::types::Scope::Pep]),
+                .user_id("u"),
         )
         .send()
         .await
@@ -324,13 +307,8 @@ async fn personal_data_never_reaches_the_logs() {
         .await
         .expect("verified");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    assert!(child.wait().expect("exits").success());
-    let logs = logs.join().unwrap();
+    let (stopped, logs) = sandbox.stop();
+    assert!(stopped, "SIGTERM stops the binary with success");
     assert!(
         logs.contains("operation=\"issue_certificate\"") || logs.contains("issue_certificate"),
         "requests are logged: {logs}"

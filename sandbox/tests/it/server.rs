@@ -1,13 +1,10 @@
 //! The sandbox on a real socket: base URLs, routing of both vendors, counters, shutdown; and
 //! the `kyc-sandbox` binary as a process.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
-
 use kyc_sandbox::Sandbox;
 use tokio::net::TcpStream;
 
-use crate::support::Harness;
+use crate::support::{Harness, SandboxProcess};
 
 #[tokio::test]
 async fn serves_both_vendors_on_one_port() {
@@ -84,35 +81,18 @@ async fn unknown_paths_get_vendor_bodies() {
 #[cfg(unix)]
 #[tokio::test]
 async fn the_binary_prints_its_urls_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kyc-sandbox"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let kredibel = lines.next().unwrap().unwrap();
-    let iluma = lines.next().unwrap().unwrap();
+    let sandbox = SandboxProcess::start(&[], false);
     assert!(
-        kredibel.starts_with("kredibel: http://127.0.0.1:"),
-        "{kredibel}"
+        sandbox.kredibel_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        sandbox.kredibel_url
     );
-    let url = iluma
-        .strip_prefix("iluma: ")
-        .expect("iluma line")
-        .to_string();
     let client = kyc_clients::iluma::Client::with_api_key(
-        kyc_clients::Environment::Custom(url),
+        kyc_clients::Environment::Custom(sandbox.iluma_url.clone()),
         crate::support::ILUMA_KEY,
     )
-    .unwrap();
+    .expect("a client for the binary's URL");
     assert!(client.get_health().send().await.is_ok());
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-    let exit = child.wait().expect("exits");
-    assert!(exit.success(), "{exit:?}");
+    let (stopped, _) = sandbox.stop();
+    assert!(stopped, "SIGTERM stops the binary with success");
 }

@@ -1,5 +1,6 @@
 //! Shared helpers: a sandbox on a socket with both generated clients, in-process calls through
-//! the router, sample images within the documented limits, and multipart bodies.
+//! the router, valid requests built from the specs' examples (with real images), and multipart
+//! bodies.
 
 use std::sync::OnceLock;
 
@@ -8,8 +9,9 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine as _;
 use http_body_util::BodyExt as _;
 use kyc_clients::{Environment, iluma, kredibel};
-use kyc_sandbox::samples::Image;
 use kyc_sandbox::{Sandbox, SandboxApp, SandboxConfig};
+use kyc_spec::example::ExampleRequest;
+use kyc_spec::{Scenario, Spec};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -49,52 +51,113 @@ impl Harness {
     }
 }
 
-fn cached(cell: &'static OnceLock<String>, make: impl FnOnce() -> String) -> String {
-    cell.get_or_init(make).clone()
+/// The spec's request example of `operation_id` with real images (`kyc_sandbox::examples`),
+/// as JSON; for a multipart form, its text fields. Fails naming the operation and what the
+/// spec lacks.
+pub(crate) fn example_json(spec: &Spec, operation_id: &str) -> Value {
+    valid_request(spec, operation_id).body
 }
 
-/// A selfie within the certificate limits: JPEG, 480×640, 120 KB, base64.
+/// The spec's request example of `operation_id`, with real images.
+pub(crate) fn valid_request(spec: &Spec, operation_id: &str) -> ExampleRequest {
+    kyc_sandbox::examples::valid_request(spec, operation_id)
+        .unwrap_or_else(|error| panic!("no valid request from the spec: {error}"))
+}
+
+/// The request a documented scenario sends, with real images, as JSON.
+pub(crate) fn scenario_json(spec: &Spec, scenario: &Scenario<'_>) -> Value {
+    kyc_sandbox::examples::scenario_request(spec, scenario)
+        .unwrap_or_else(|error| panic!("no request for scenario `{}`: {error}", scenario.name))
+        .body
+}
+
+/// `json` as the generated type `T`; fails naming `what` and serde's reason.
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(what: &str, json: Value) -> T {
+    serde_json::from_value(json).unwrap_or_else(|error| {
+        panic!(
+            "{what} does not decode as {}: {error}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// The request of a documented scenario as a generated request type's builder.
+pub(crate) fn example_of<T, B>(spec: &Spec, scenario: &Scenario<'_>) -> B
+where
+    T: serde::de::DeserializeOwned,
+    B: From<T>,
+{
+    let what = format!(
+        "the request of {} / {}",
+        scenario.operation_id, scenario.name
+    );
+    B::from(typed::<T>(&what, scenario_json(spec, scenario)))
+}
+
+/// An image field of the certificate example (with a real image), as base64.
+fn certificate_image(field: &str) -> String {
+    static CERTIFICATE: OnceLock<Value> = OnceLock::new();
+    let example = CERTIFICATE
+        .get_or_init(|| example_json(kyc_sandbox::spec::kredibel(), "issue_certificate"));
+    example[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("issue_certificate example: `{field}` is not base64 text"))
+        .to_string()
+}
+
+/// A selfie within the certificate limits (the example's field, with a real image), base64.
 pub(crate) fn face_image() -> String {
-    static CELL: OnceLock<String> = OnceLock::new();
-    cached(&CELL, || Image::jpeg(480, 640).base64(120 * 1024))
+    certificate_image("faceImage")
 }
 
-/// A card photo within the certificate limits: PNG, 640×400, 110 KB, base64.
+/// A card photo within the certificate limits (the example's field, with a real image).
 pub(crate) fn identity_image() -> String {
-    static CELL: OnceLock<String> = OnceLock::new();
-    cached(&CELL, || Image::png(640, 400).base64(110 * 1024))
+    certificate_image("identityImage")
 }
 
-/// A KTP selfie within Iluma's limits: JPEG, 600×600, 150 KB.
+/// A KTP selfie within Iluma's limits: the example's file part, with a real image.
 pub(crate) fn selfie() -> Vec<u8> {
-    Image::jpeg(600, 600).bytes(150 * 1024)
+    let request = valid_request(kyc_sandbox::spec::iluma(), "verify_id_card");
+    match request.files.into_iter().next() {
+        Some(file) => file.bytes,
+        None => panic!("verify_id_card example: no file part"),
+    }
 }
 
-/// The documented certificate request (docs' example fields) for `nik`.
+/// The documented certificate request (the spec's example) for `nik`.
 pub(crate) fn certificate_request(
     nik: &str,
 ) -> kredibel::types::builder::CertificateIssuanceRequest {
-    kredibel::types::CertificateIssuanceRequest::builder()
-        .identity_id(nik)
-        .full_name("ASEP SUPRIYADI".to_string())
-        .birth_date("1990-07-06".parse::<chrono::NaiveDate>().expect("date"))
-        .email_address("test@email.com".to_string())
-        .phone_number("621234567890".to_string())
-        .face_image(face_image())
-        .identity_image(identity_image())
+    typed::<kredibel::types::CertificateIssuanceRequest>(
+        "the issue_certificate example",
+        certificate_json(nik),
+    )
+    .into()
 }
 
 /// The documented certificate request as JSON, for raw calls.
 pub(crate) fn certificate_json(nik: &str) -> Value {
-    serde_json::json!({
-        "identityId": nik,
-        "fullName": "ASEP SUPRIYADI",
-        "birthDate": "1990-07-06",
-        "emailAddress": "test@email.com",
-        "phoneNumber": "621234567890",
-        "faceImage": face_image(),
-        "identityImage": identity_image(),
-    })
+    let mut body = example_json(kyc_sandbox::spec::kredibel(), "issue_certificate");
+    body["identityId"] = Value::String(nik.to_string());
+    body
+}
+
+/// The documented individual screening request (the spec's example).
+pub(crate) fn individual_request() -> iluma::types::builder::IndividualScreeningRequest {
+    typed::<iluma::types::IndividualScreeningRequest>(
+        "the screen_individual example",
+        example_json(kyc_sandbox::spec::iluma(), "screen_individual"),
+    )
+    .into()
+}
+
+/// The documented entity screening request (the spec's example).
+pub(crate) fn entity_request() -> iluma::types::builder::EntityScreeningRequest {
+    typed::<iluma::types::EntityScreeningRequest>(
+        "the screen_entity example",
+        example_json(kyc_sandbox::spec::iluma(), "screen_entity"),
+    )
+    .into()
 }
 
 /// The status and body of an error answer of a generated client.
@@ -117,9 +180,9 @@ pub(crate) fn reveal<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// Decodes an answer's body with a generated type.
+/// Decodes an answer's body with a generated type; fails showing the body.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &Value) -> T {
-    serde_json::from_value(body.clone()).expect("decodes with the generated type")
+    typed(&format!("the answer {body}"), body.clone())
 }
 
 /// An answer of an in-process call.
@@ -233,16 +296,28 @@ pub(crate) fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     body
 }
 
-/// The documented KTP form for `nik`, with `selfie` as a JPEG part.
+/// The documented KTP form (the spec's example's text fields) for `nik`, with `selfie` as a
+/// JPEG part.
 pub(crate) fn ktp_form(nik: &str, selfie: &[u8]) -> Vec<u8> {
-    multipart(&[
-        Part::Text("name", "penito kristian"),
-        Part::Text("id_card_number", nik),
-        Part::Text("birthdate", "12-10-1991"),
-        Part::Text("birthplace", "Ketapang"),
-        Part::Text("address", "Alinda kencana blok E"),
-        Part::File("selfie", "image/jpeg", selfie),
-    ])
+    let mut fields = example_json(kyc_sandbox::spec::iluma(), "verify_id_card");
+    fields["id_card_number"] = Value::String(nik.to_string());
+    let texts: Vec<(String, String)> = fields
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            (name.clone(), text)
+        })
+        .collect();
+    let mut parts: Vec<Part<'_>> = texts
+        .iter()
+        .map(|(name, value)| Part::Text(name, value))
+        .collect();
+    parts.push(Part::File("selfie", "image/jpeg", selfie));
+    multipart(&parts)
 }
 
 /// A multipart KTP request with the development key.
@@ -259,4 +334,141 @@ pub(crate) fn ktp_request(body: Vec<u8>, magic: Option<&str>) -> Request<Body> {
         builder = builder.header("x-magic-reply", magic);
     }
     builder.body(Body::from(body)).expect("request")
+}
+
+/// The documented KTP verification (the spec's example, with a real selfie) for `nik`, on
+/// the hand-written multipart builder.
+pub(crate) fn ktp_builder<'a>(client: &'a iluma::Client, nik: &str) -> iluma::VerifyIdCard<'a> {
+    let request = valid_request(kyc_sandbox::spec::iluma(), "verify_id_card");
+    let mut builder = client.verify_id_card().id_card_number(nik);
+    for (field, value) in request.body.as_object().into_iter().flatten() {
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        builder = match field.as_str() {
+            "id_card_number" => builder,
+            "name" => builder.name(text),
+            "birthdate" => builder.birthdate(text),
+            "birthplace" => builder.birthplace(text),
+            "address" => builder.address(text),
+            other => panic!("verify_id_card example: `{other}` has no builder method"),
+        };
+    }
+    for file in request.files {
+        match file.field.as_str() {
+            "selfie" => builder = builder.selfie(file.bytes),
+            other => panic!("verify_id_card example: file `{other}` has no builder method"),
+        }
+    }
+    builder
+}
+
+/// The spec's request example of `operation_id` (real images) with `changes` applied: each
+/// field of `changes` replaces the example's, `null` removes it. A request built so stays
+/// valid when the spec adds a required field to the schema and its example.
+pub(crate) fn example_with(spec: &Spec, operation_id: &str, changes: Value) -> Value {
+    let mut body = example_json(spec, operation_id);
+    let Some(fields) = body.as_object_mut() else {
+        panic!("{operation_id}: the request example is not an object");
+    };
+    for (field, value) in changes.as_object().into_iter().flatten() {
+        match value {
+            Value::Null => fields.remove(field),
+            value => fields.insert(field.clone(), value.clone()),
+        };
+    }
+    body
+}
+
+/// The `kyc-sandbox` binary, listening on 127.0.0.1:0. Dropping it kills the process and
+/// waits for it, so no test leaves a sandbox running, whatever path it ends by (a failed
+/// assertion included).
+pub(crate) struct SandboxProcess {
+    child: std::process::Child,
+    /// Kept open: the binary may write to stdout after its URLs.
+    _stdout: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+    /// `http://127.0.0.1:PORT/kredibel`, from the binary's first line.
+    pub(crate) kredibel_url: String,
+    /// `http://127.0.0.1:PORT/iluma`, from its second line.
+    pub(crate) iluma_url: String,
+}
+
+impl SandboxProcess {
+    /// Starts the binary with `env` added; its stderr is collected (see
+    /// [`SandboxProcess::stop`]) when `capture_stderr`, else discarded.
+    pub(crate) fn start(env: &[(&str, &str)], capture_stderr: bool) -> Self {
+        use std::io::{BufRead as _, Read as _};
+        use std::process::{Command, Stdio};
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kyc-sandbox"))
+            .args(["--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(if capture_stderr {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .unwrap_or_else(|error| panic!("kyc-sandbox does not start: {error}"));
+        let stderr = child.stderr.take().map(|mut stderr| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = stderr.read_to_string(&mut text);
+                text
+            })
+        });
+        let stdout = child.stdout.take();
+        let mut process = Self {
+            child,
+            _stdout: std::io::BufReader::new(stdout.expect("stdout is piped")).lines(),
+            stderr,
+            kredibel_url: String::new(),
+            iluma_url: String::new(),
+        };
+        // From here a panic drops `process`, which stops the binary.
+        let mut line = |vendor: &str| {
+            let text = process
+                ._stdout
+                .next()
+                .unwrap_or_else(|| panic!("kyc-sandbox exited before printing its {vendor} URL"))
+                .unwrap_or_else(|error| panic!("reading kyc-sandbox's stdout: {error}"));
+            text.strip_prefix(&format!("{vendor}: "))
+                .unwrap_or_else(|| panic!("expected `{vendor}: URL`, got {text:?}"))
+                .to_string()
+        };
+        let kredibel_url = line("kredibel");
+        let iluma_url = line("iluma");
+        process.kredibel_url = kredibel_url;
+        process.iluma_url = iluma_url;
+        process
+    }
+
+    /// Stops the binary with SIGTERM (a graceful shutdown) and waits: whether it exited
+    /// successfully, and its stderr if captured.
+    #[cfg(unix)]
+    pub(crate) fn stop(mut self) -> (bool, String) {
+        let pid = self.child.id().to_string();
+        let signalled = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .is_ok_and(|status| status.success());
+        let exited = self.child.wait().is_ok_and(|status| status.success());
+        let logs = self
+            .stderr
+            .take()
+            .map(|logs| logs.join().unwrap_or_default())
+            .unwrap_or_default();
+        (signalled && exited, logs)
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
 }
