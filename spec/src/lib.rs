@@ -22,6 +22,8 @@ pub mod refs;
 mod replacement;
 mod scenario;
 mod spec;
+#[cfg(feature = "load")]
+pub mod structure;
 mod vendor;
 
 pub use error::{SpecError, SpecErrors};
