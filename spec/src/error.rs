@@ -83,11 +83,13 @@ impl fmt::Display for SpecError {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(operation) = &self.operation {
-            write!(f, ": operation {operation}")?;
-        }
-        if let Some(pointer) = &self.pointer {
-            write!(f, ": at {}", if pointer.is_empty() { "/" } else { pointer })?;
+        // The operation names the place well enough; its pointer only finds the line.
+        match (&self.operation, &self.pointer) {
+            (Some(operation), _) => write!(f, ": operation {operation}")?,
+            (None, Some(pointer)) => {
+                write!(f, ": at {}", if pointer.is_empty() { "/" } else { pointer })?;
+            }
+            (None, None) => {}
         }
         write!(f, ": {}\n    fix: {}", self.problem, self.fix)
     }

@@ -197,9 +197,10 @@ pub(crate) const STRING_FORMATS: &[&str] = &[
     "regex",
 ];
 
-/// Integer formats progenitor maps to a Rust integer type.
+/// Integer formats progenitor maps to a Rust integer type, the common ones first (a misspelling
+/// as close to two of them is read as the more common).
 pub(crate) const INTEGER_FORMATS: &[&str] = &[
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "int", "uint",
+    "int32", "int64", "int8", "int16", "uint8", "uint16", "uint32", "uint64", "int", "uint",
 ];
 
 /// Number formats progenitor maps to `f32` / `f64`.

@@ -87,7 +87,11 @@ impl Walker<'_> {
             return;
         };
         for required in kind.required() {
-            if !map.contains_key(*required) {
+            // A misspelling of it (`descripton`) is reported as such, once.
+            let misspelt = map.keys().any(|key| {
+                kind.keyword(key).is_none() && suggest::closest(key, [*required]).is_some()
+            });
+            if !map.contains_key(*required) && !misspelt {
                 self.report(
                     at,
                     format!(
@@ -267,7 +271,8 @@ impl Walker<'_> {
     /// What a Parameter or Header needs beyond its keywords' values.
     fn parameter(&mut self, kind: Kind, map: &Map<String, Value>, at: &str) {
         match (map.contains_key("schema"), map.contains_key("content")) {
-            (false, false) => self.report(
+            // A schema keyword on the parameter itself is reported as such, with the fix.
+            (false, false) if !map.keys().any(|key| words::belongs_to_schema(key)) => self.report(
                 at,
                 format!(
                     "{} object with neither `schema` nor `content`",

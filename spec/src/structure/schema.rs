@@ -200,14 +200,14 @@ fn format(walker: &mut Walker<'_>, map: &Map<String, Value>, at: &str, typ: Opti
         )
     } else if let Some(meant) = closest(format, known.iter().copied()) {
         (
-            format!("`format: {format}` is not a `{typ}` format; did you mean `{meant}`?"),
+            format!("`format: {format}` is not a format of `type: {typ}`; did you mean `{meant}`?"),
             format!("write `format: {meant}`"),
         )
     } else {
         (
             format!(
-                "`format: {format}` is not a `{typ}` format progenitor knows, so it would \
-                 generate a plain {typ} and check nothing"
+                "`format: {format}` is not a format of `type: {typ}` that progenitor knows, so \
+                 it would generate a plain {typ} and check nothing"
             ),
             if typ == "string" {
                 "remove it, and write the rule as a `pattern` (and in `description`)".to_string()

@@ -51,6 +51,11 @@ const SCHEMA_KEYWORDS_ON_PARAMETERS: &[&str] = &[
     "properties",
 ];
 
+/// Whether `key`, written on a Parameter, Header or Media Type, belongs in its `schema`.
+pub(super) fn belongs_to_schema(key: &str) -> bool {
+    SCHEMA_KEYWORDS_ON_PARAMETERS.contains(&key)
+}
+
 /// JSON Schema keywords an OpenAPI 3.0 Schema object does not have (most are 3.1's), with the
 /// 3.0 way to say the same where there is one.
 fn json_schema_only(key: &str) -> Option<&'static str> {
