@@ -88,7 +88,11 @@ fn to_json(value: &serde_yaml::Value) -> serde_json::Value {
             .as_u64()
             .map(Json::from)
             .or_else(|| n.as_i64().map(Json::from))
-            .or_else(|| n.as_f64().and_then(serde_json::Number::from_f64).map(Json::Number))
+            .or_else(|| {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Json::Number)
+            })
             .unwrap_or(Json::Null),
         Yaml::String(s) => Json::String(s.clone()),
         Yaml::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),

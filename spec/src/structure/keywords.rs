@@ -106,7 +106,11 @@ impl Kind {
         match self {
             Kind::Root => ROOT,
             Kind::Info => INFO,
-            Kind::Contact => &[("name", Shape::Text), ("url", Shape::Text), ("email", Shape::Text)],
+            Kind::Contact => &[
+                ("name", Shape::Text),
+                ("url", Shape::Text),
+                ("email", Shape::Text),
+            ],
             Kind::License => &[("name", Shape::Text), ("url", Shape::Text)],
             Kind::Server => SERVER,
             Kind::ServerVariable => SERVER_VARIABLE,
@@ -357,7 +361,10 @@ const COMPONENTS: &[(&str, Shape)] = &[
     ("responses", Shape::Map(&Shape::RefOr(Kind::Response))),
     ("parameters", Shape::Map(&Shape::RefOr(Kind::Parameter))),
     ("examples", Shape::Map(&Shape::RefOr(Kind::Example))),
-    ("requestBodies", Shape::Map(&Shape::RefOr(Kind::RequestBody))),
+    (
+        "requestBodies",
+        Shape::Map(&Shape::RefOr(Kind::RequestBody)),
+    ),
     ("headers", Shape::Map(&Shape::RefOr(Kind::Header))),
     (
         "securitySchemes",

@@ -4,7 +4,7 @@
 //! `openapiv3` (and so progenitor) silently drops keys it does not know, so a misspelt keyword
 //! (`requried`, `minLenght`) is lost without a word and an unknown `type` makes progenitor
 //! panic. This check walks the document as parsed from the file (the JSON value, unknown keys
-//! included) along the tables of [`keywords`], and reports every problem at once, each with its
+//! included) along the keyword tables of the OpenAPI objects, and reports every problem at once, each with its
 //! JSON pointer, its line and a fix: unknown and misspelt keywords (with the closest known one),
 //! keywords in the wrong object or on the wrong type, values of the wrong kind, unknown `type`
 //! and `format` values, and OpenAPI 3.1 / JSON Schema forms 3.0 does not have. Extensions
@@ -283,7 +283,10 @@ impl Walker<'_> {
             ),
             (true, true) => self.report(
                 at,
-                format!("{} object with both `schema` and `content`", article(kind.name())),
+                format!(
+                    "{} object with both `schema` and `content`",
+                    article(kind.name())
+                ),
                 "keep one: `schema` for a plain value, `content` only for a value sent as a \
                  media type",
             ),

@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::keywords::{INTEGER_FORMATS, NUMBER_FORMATS, STRING_FORMATS, Shape, TYPES, keyword_type};
+use super::keywords::{
+    INTEGER_FORMATS, NUMBER_FORMATS, STRING_FORMATS, Shape, TYPES, keyword_type,
+};
 use super::suggest::closest;
 use super::words::list;
 use super::{Walker, child, describe};
@@ -24,7 +26,10 @@ pub(super) fn check(walker: &mut Walker<'_>, map: &Map<String, Value>, at: &str)
     let typ = schema_type(walker, map, at);
     format(walker, map, at, typ);
     required(walker, map, at);
-    for (key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (key, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         exclusive(walker, map, at, key, bound);
     }
     match map.get("items") {
@@ -34,7 +39,12 @@ pub(super) fn check(walker: &mut Walker<'_>, map: &Map<String, Value>, at: &str)
             "write one schema: `items: {type: …}` (with `oneOf` inside it for items of several \
              kinds)",
         ),
-        Some(items) => walker.value(Shape::RefOr(super::Kind::Schema), items, &child(at, "items"), "items"),
+        Some(items) => walker.value(
+            Shape::RefOr(super::Kind::Schema),
+            items,
+            &child(at, "items"),
+            "items",
+        ),
         None if typ == Some("array") => walker.report(
             at,
             "`type: array` without `items`",
@@ -70,7 +80,11 @@ pub(super) fn check(walker: &mut Walker<'_>, map: &Map<String, Value>, at: &str)
 }
 
 /// The schema's type, if it is one of the six; reports any other `type`.
-fn schema_type<'a>(walker: &mut Walker<'_>, map: &'a Map<String, Value>, at: &str) -> Option<&'a str> {
+fn schema_type<'a>(
+    walker: &mut Walker<'_>,
+    map: &'a Map<String, Value>,
+    at: &str,
+) -> Option<&'a str> {
     let value = map.get("type")?;
     let at = child(at, "type");
     let all = list(TYPES);
@@ -140,7 +154,9 @@ fn alias(typ: &str) -> Option<&'static str> {
         "map" | "dict" | "hash" | "json" | "record" => {
             "write `type: object` (with `properties`, or `additionalProperties` for a map)"
         }
-        "null" | "none" => "remove `type:` and write `nullable: true` on the schema that may be null",
+        "null" | "none" => {
+            "remove `type:` and write `nullable: true` on the schema that may be null"
+        }
         _ => return None,
     })
 }

@@ -3,7 +3,10 @@
 /// The candidate closest to `word`, if it is close enough to be what was meant: equal but for
 /// case (`operationID`), or within a few edits (`requried`, `minLenght`, `bolean`, `dat`). A
 /// swap of two neighbouring letters counts as one edit.
-pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
@@ -69,14 +72,24 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let keywords = ["required", "properties", "minLength", "description", "enum", "nullable"];
+        let keywords = [
+            "required",
+            "properties",
+            "minLength",
+            "description",
+            "enum",
+            "nullable",
+        ];
         assert_eq!(closest("requried", keywords), Some("required"));
         assert_eq!(closest("properites", keywords), Some("properties"));
         assert_eq!(closest("minLenght", keywords), Some("minLength"));
         assert_eq!(closest("descripton", keywords), Some("description"));
         assert_eq!(closest("enums", keywords), Some("enum"));
         assert_eq!(closest("nulable", keywords), Some("nullable"));
-        assert_eq!(closest("operationID", ["operationId", "parameters"]), Some("operationId"));
+        assert_eq!(
+            closest("operationID", ["operationId", "parameters"]),
+            Some("operationId")
+        );
         assert_eq!(closest("colour", keywords), None);
         assert_eq!(closest("id", ["in"]), None);
     }

@@ -81,7 +81,14 @@ fn the_base_and_the_real_specs_have_no_problem() {
 fn unknown_types_with_a_suggestion() {
     let (at, text) = one("type: boolean", "type: bolean");
     assert_eq!(at, format!("{S}/properties/active/type"));
-    assert_mentions(&text, &["`type: bolean`", "did you mean `boolean`?", "`type: boolean`"]);
+    assert_mentions(
+        &text,
+        &[
+            "`type: bolean`",
+            "did you mean `boolean`?",
+            "`type: boolean`",
+        ],
+    );
     let (_, text) = one("type: boolean", "type: int");
     assert_mentions(&text, &["`type: integer`", "int64"]);
     let (_, text) = one("type: boolean", "type: whatever");
@@ -94,7 +101,10 @@ fn formats_that_do_not_fit_the_type() {
     assert_eq!(at, format!("{S}/properties/born/format"));
     assert_mentions(&text, &["did you mean `date`?", "write `format: date`"]);
     let (_, text) = one("format: date", "format: int64");
-    assert_mentions(&text, &["format of `type: integer`", "write `type: integer`"]);
+    assert_mentions(
+        &text,
+        &["format of `type: integer`", "write `type: integer`"],
+    );
     let (_, text) = one("format: date", "format: nik");
     assert_mentions(&text, &["plain string", "`pattern`"]);
     let (_, text) = one("type: boolean,", "type: boolean, format: date,");
@@ -106,18 +116,78 @@ fn formats_that_do_not_fit_the_type() {
 #[test]
 fn misspelt_keywords_in_every_object() {
     for (from, to, pointer, meant) in [
-        ("required: [name]", "requried: [name]", format!("{S}/requried"), "required"),
-        ("properties:", "properites:", format!("{S}/properites"), "properties"),
-        ("minLength: 1", "minLenght: 1", format!("{S}/properties/name/minLenght"), "minLength"),
-        ("type: boolean,", "type: boolean, nulable: true,", format!("{S}/properties/active/nulable"), "nullable"),
-        ("type: boolean,", "type: boolean, enums: [true],", format!("{S}/properties/active/enums"), "enum"),
-        ("type: boolean,", "type: boolean, descripton: x,", format!("{S}/properties/active/descripton"), "description"),
-        ("operationId:", "operationID:", format!("{OP}/operationID"), "operationId"),
-        ("in: path, required", "in: path, requried", format!("{OP}/parameters/0/requried"), "required"),
-        ("description: ok", "descripton: ok", format!("{OP}/responses/200/descripton"), "description"),
-        ("schema: {$ref: \"#/components/schemas/S\"}\n      responses", "schemma: {$ref: \"#/components/schemas/S\"}\n      responses", format!("{OP}/requestBody/content/application~1json/schemma"), "schema"),
-        ("  required: true\n        content:", "  requird: true\n        content:", format!("{OP}/requestBody/requird"), "required"),
-        ("    post:", "    psot:", "/paths/~1things~1{id}/psot".to_string(), "post"),
+        (
+            "required: [name]",
+            "requried: [name]",
+            format!("{S}/requried"),
+            "required",
+        ),
+        (
+            "properties:",
+            "properites:",
+            format!("{S}/properites"),
+            "properties",
+        ),
+        (
+            "minLength: 1",
+            "minLenght: 1",
+            format!("{S}/properties/name/minLenght"),
+            "minLength",
+        ),
+        (
+            "type: boolean,",
+            "type: boolean, nulable: true,",
+            format!("{S}/properties/active/nulable"),
+            "nullable",
+        ),
+        (
+            "type: boolean,",
+            "type: boolean, enums: [true],",
+            format!("{S}/properties/active/enums"),
+            "enum",
+        ),
+        (
+            "type: boolean,",
+            "type: boolean, descripton: x,",
+            format!("{S}/properties/active/descripton"),
+            "description",
+        ),
+        (
+            "operationId:",
+            "operationID:",
+            format!("{OP}/operationID"),
+            "operationId",
+        ),
+        (
+            "in: path, required",
+            "in: path, requried",
+            format!("{OP}/parameters/0/requried"),
+            "required",
+        ),
+        (
+            "description: ok",
+            "descripton: ok",
+            format!("{OP}/responses/200/descripton"),
+            "description",
+        ),
+        (
+            "schema: {$ref: \"#/components/schemas/S\"}\n      responses",
+            "schemma: {$ref: \"#/components/schemas/S\"}\n      responses",
+            format!("{OP}/requestBody/content/application~1json/schemma"),
+            "schema",
+        ),
+        (
+            "  required: true\n        content:",
+            "  requird: true\n        content:",
+            format!("{OP}/requestBody/requird"),
+            "required",
+        ),
+        (
+            "    post:",
+            "    psot:",
+            "/paths/~1things~1{id}/psot".to_string(),
+            "post",
+        ),
     ] {
         let found = problems_with(from, to);
         let hit = found
@@ -133,27 +203,55 @@ fn misspelt_keywords_in_every_object() {
 fn keywords_in_the_wrong_place() {
     let (at, text) = one("type: boolean,", "type: boolean, required: true,");
     assert_eq!(at, format!("{S}/properties/active/required"));
-    assert_mentions(&text, &["on the property `active`", &format!("object at {S}"), "`required: [...]`"]);
+    assert_mentions(
+        &text,
+        &[
+            "on the property `active`",
+            &format!("object at {S}"),
+            "`required: [...]`",
+        ],
+    );
 
-    let (_, text) = one("born: {type: string, format: date}", "born: {type: string, items: {type: string}}");
-    assert_mentions(&text, &["`items` applies to `type: array`", "`type: string`"]);
-    let (_, text) = one("born: {type: string, format: date}", "born: {items: {type: string}}");
-    assert_mentions(&text, &["`items` without `type: array`", "add `type: array`"]);
+    let (_, text) = one(
+        "born: {type: string, format: date}",
+        "born: {type: string, items: {type: string}}",
+    );
+    assert_mentions(
+        &text,
+        &["`items` applies to `type: array`", "`type: string`"],
+    );
+    let (_, text) = one(
+        "born: {type: string, format: date}",
+        "born: {items: {type: string}}",
+    );
+    assert_mentions(
+        &text,
+        &["`items` without `type: array`", "add `type: array`"],
+    );
     let (_, text) = one("born: {type: string, format: date}", "born: {type: array}");
     assert_mentions(&text, &["without `items`"]);
 
-    let (at, text) = one("      responses:\n        \"200\":\n          description: ok\n", "      responses:\n        \"200\":\n          description: ok\n          example: {}\n");
+    let (at, text) = one(
+        "      responses:\n        \"200\":\n          description: ok\n",
+        "      responses:\n        \"200\":\n          description: ok\n          example: {}\n",
+    );
     assert_eq!(at, format!("{OP}/responses/200/example"));
     assert_mentions(&text, &["belong to its media type"]);
 
-    let (_, text) = one("schema: {type: string}}", "schema: {type: string}, format: uuid}");
+    let (_, text) = one(
+        "schema: {type: string}}",
+        "schema: {type: string}, format: uuid}",
+    );
     assert_mentions(&text, &["belongs to the schema", "under `schema:`"]);
 
     let (_, text) = one("required: [name]", "required: [nmae]");
     assert_mentions(&text, &["`nmae`", "did you mean `name`?"]);
 
     let active = "        active: {type: boolean, x-note: [anything, {goes: here}]}\n";
-    let (at, text) = one(active, &format!("{active}      nickname: {{type: string}}\n"));
+    let (at, text) = one(
+        active,
+        &format!("{active}      nickname: {{type: string}}\n"),
+    );
     assert_eq!(at, format!("{S}/nickname"));
     assert_mentions(&text, &["property schema written beside `properties`"]);
 }
@@ -161,14 +259,26 @@ fn keywords_in_the_wrong_place() {
 #[test]
 fn openapi_3_1_forms() {
     let (_, text) = one("type: boolean,", "type: [boolean, \"null\"],");
-    assert_mentions(&text, &["OpenAPI 3.1 form", "`type: boolean` and `nullable: true`"]);
+    assert_mentions(
+        &text,
+        &["OpenAPI 3.1 form", "`type: boolean` and `nullable: true`"],
+    );
     let (at, text) = one("type: boolean,", "type: boolean, examples: [true, false],");
     assert_eq!(at, format!("{S}/properties/active/examples"));
     assert_mentions(&text, &["OpenAPI 3.1", "`example: <value>`"]);
     let (_, text) = one("type: boolean,", "type: boolean, const: true,");
     assert_mentions(&text, &["`enum: [<the value>]`"]);
-    let (_, text) = one("minLength: 1", "minLength: 1, x-a: 1}\n        count: {type: integer, exclusiveMinimum: 0");
-    assert_mentions(&text, &["`exclusiveMinimum: 0` is the OpenAPI 3.1 form", "`minimum: 0` and `exclusiveMinimum: true`"]);
+    let (_, text) = one(
+        "minLength: 1",
+        "minLength: 1, x-a: 1}\n        count: {type: integer, exclusiveMinimum: 0",
+    );
+    assert_mentions(
+        &text,
+        &[
+            "`exclusiveMinimum: 0` is the OpenAPI 3.1 form",
+            "`minimum: 0` and `exclusiveMinimum: true`",
+        ],
+    );
 }
 
 #[test]
@@ -181,7 +291,13 @@ fn values_of_the_wrong_kind() {
     let (_, text) = one("minLength: 1", "minLength: \"1\"");
     assert_mentions(&text, &["`minLength` must be a whole number"]);
     let (_, text) = one("version: \"1\"", "version: 1");
-    assert_mentions(&text, &["`version` must be a string, found a number", "quote the value"]);
+    assert_mentions(
+        &text,
+        &[
+            "`version` must be a string, found a number",
+            "quote the value",
+        ],
+    );
     let (_, text) = one("in: path", "in: paht");
     assert_mentions(&text, &["did you mean `path`?"]);
     let (_, text) = one("\"200\":", "2xx:");
@@ -198,7 +314,10 @@ fn references_take_nothing_beside_them() {
         "schema: {$ref: \"#/components/schemas/S\"}\n              example",
         "schema: {$ref: \"#/components/schemas/S\", nullable: true}\n              example",
     );
-    assert_eq!(at, format!("{OP}/responses/200/content/application~1json/schema/nullable"));
+    assert_eq!(
+        at,
+        format!("{OP}/responses/200/content/application~1json/schema/nullable")
+    );
     assert_mentions(&text, &["beside `$ref` is ignored", "allOf"]);
 }
 
@@ -206,7 +325,10 @@ fn references_take_nothing_beside_them() {
 fn extensions_are_never_questioned() {
     let text = BASE
         .replace("paths:", "x-top: {anything: [1]}\npaths:")
-        .replace("operationId:", "x-whatever: {type: bolean}\n      operationId:");
+        .replace(
+            "operationId:",
+            "x-whatever: {type: bolean}\n      operationId:",
+        );
     assert!(problems("t.yaml", &document(&text)).is_empty());
     let (_, text) = one("type: boolean,", "type: boolean, X-note: 1,");
     assert_mentions(&text, &["write it `x-note`"]);
@@ -222,5 +344,11 @@ fn every_problem_is_reported_with_its_line() {
     let lines: Vec<_> = errors.0.iter().map(|e| e.line).collect();
     assert_eq!(lines, vec![Some(6), Some(28), Some(29)], "{errors}");
     let shown = errors.to_string();
-    assert_mentions(&shown, &["3 problems", "t.yaml:29: at /components/schemas/S/properties/active/type: `type: bolean`"]);
+    assert_mentions(
+        &shown,
+        &[
+            "3 problems",
+            "t.yaml:29: at /components/schemas/S/properties/active/type: `type: bolean`",
+        ],
+    );
 }

@@ -20,7 +20,9 @@ pub(super) fn missing_fix(kind: Kind, key: &str) -> String {
     match (kind, key) {
         (Kind::Root, "openapi") => "add `openapi: 3.0.3` at the top".into(),
         (Kind::Root, "paths") => "add `paths:` with the API's operations".into(),
-        (Kind::Info, "version") => "add `version: \"1.0\"` (the API document's version, quoted)".into(),
+        (Kind::Info, "version") => {
+            "add `version: \"1.0\"` (the API document's version, quoted)".into()
+        }
         (Kind::Response, "description") => {
             "add `description:` saying when the API answers this (OpenAPI requires it)".into()
         }
@@ -73,12 +75,25 @@ fn json_schema_only(key: &str) -> Option<&'static str> {
         "prefixItems" => "3.0 has no tuples: use `items` with one schema (`oneOf` for mixed items)",
         "contentEncoding" => "use `format: byte` (base64 text) or `format: binary`",
         "$comment" => "use `description`, or a YAML `#` comment",
-        "if" | "then" | "else" | "dependentRequired" | "dependentSchemas" | "dependencies"
-        | "propertyNames" | "unevaluatedProperties" | "unevaluatedItems" | "contains"
-        | "minContains" | "maxContains" | "$id" | "$schema" | "$anchor" | "$dynamicRef"
-        | "$dynamicAnchor" | "contentMediaType" | "contentSchema" => {
-            "remove it (say the rule in `description` if readers need it)"
-        }
+        "if"
+        | "then"
+        | "else"
+        | "dependentRequired"
+        | "dependentSchemas"
+        | "dependencies"
+        | "propertyNames"
+        | "unevaluatedProperties"
+        | "unevaluatedItems"
+        | "contains"
+        | "minContains"
+        | "maxContains"
+        | "$id"
+        | "$schema"
+        | "$anchor"
+        | "$dynamicRef"
+        | "$dynamicAnchor"
+        | "contentMediaType"
+        | "contentSchema" => "remove it (say the rule in `description` if readers need it)",
         _ => return None,
     })
 }
@@ -160,13 +175,18 @@ pub(super) fn unknown_keyword(kind: Kind, key: &str, map: &Map<String, Value>) -
 fn elsewhere(kind: Kind, key: &str) -> Option<String> {
     let media_type = "`content: {application/json: {…}}`";
     Some(match (kind, key) {
-        (Kind::Root, "swagger") => "this is Swagger 2.0: write `openapi: 3.0.3` and 3.0 forms".into(),
-        (Kind::Root, "definitions") => "Swagger 2.0 form: move the schemas to `components: schemas:`".into(),
+        (Kind::Root, "swagger") => {
+            "this is Swagger 2.0: write `openapi: 3.0.3` and 3.0 forms".into()
+        }
+        (Kind::Root, "definitions") => {
+            "Swagger 2.0 form: move the schemas to `components: schemas:`".into()
+        }
         (Kind::Root, "securityDefinitions") => {
             "Swagger 2.0 form: move them to `components: securitySchemes:`".into()
         }
         (Kind::Root, "host" | "basePath" | "schemes") => {
-            "Swagger 2.0 form: write the base URL in `servers: [{url: https://host/basePath}]`".into()
+            "Swagger 2.0 form: write the base URL in `servers: [{url: https://host/basePath}]`"
+                .into()
         }
         (Kind::Root | Kind::Operation, "consumes" | "produces") => format!(
             "Swagger 2.0 form: name the media types as the keys of each request body's and \
@@ -181,9 +201,9 @@ fn elsewhere(kind: Kind, key: &str) -> Option<String> {
         (Kind::Info, "summary") | (Kind::License, "identifier") => {
             format!("`{key}` is OpenAPI 3.1: say it in `description` (Info) or remove it")
         }
-        (Kind::Response | Kind::RequestBody, "example" | "examples") => format!(
-            "examples of a body belong to its media type: move `{key}` under {media_type}"
-        ),
+        (Kind::Response | Kind::RequestBody, "example" | "examples") => {
+            format!("examples of a body belong to its media type: move `{key}` under {media_type}")
+        }
         (Kind::Operation, "example" | "examples") => format!(
             "move `{key}` to the media type of the request body or response it shows \
              ({media_type})"
