@@ -4,11 +4,11 @@
 //! `openapiv3` (and so progenitor) silently drops keys it does not know, so a misspelt keyword
 //! (`requried`, `minLenght`) is lost without a word and an unknown `type` makes progenitor
 //! panic. This check walks the document as parsed from the file (the JSON value, unknown keys
-//! included) along the keyword tables of the OpenAPI objects, and reports every problem at once, each with its
-//! JSON pointer, its line and a fix: unknown and misspelt keywords (with the closest known one),
-//! keywords in the wrong object or on the wrong type, values of the wrong kind, unknown `type`
-//! and `format` values, and OpenAPI 3.1 / JSON Schema forms 3.0 does not have. Extensions
-//! (`x-…`) are never questioned and their values never read.
+//! included) along the keyword tables of the OpenAPI objects, and reports every problem at
+//! once, each with its JSON pointer, its line and a fix: unknown and misspelt keywords (with the
+//! closest known one), keywords in the wrong object or on the wrong type, values of the wrong
+//! kind, unknown `type` and `format` values, and OpenAPI 3.1 / JSON Schema forms 3.0 does not
+//! have. Extensions (`x-…`) are never questioned and their values never read.
 
 mod keywords;
 mod schema;
