@@ -2,7 +2,8 @@
 //!
 //! The work lives in the `kyc-codegen` crate (also used by `kyc-contract`); this script only
 //! says which specs to read and writes the results to `OUT_DIR`. A spec problem fails the build
-//! with a list of messages naming the file, the operation and the fix, never a panic.
+//! with a list of messages naming the file and line, the JSON path or the operation, and the
+//! fix, never a panic; cargo shows them under the build script's `--- stderr`.
 
 use std::path::PathBuf;
 

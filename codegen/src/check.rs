@@ -49,8 +49,12 @@ pub(crate) fn check(
     let mut seen_ids = BTreeMap::new();
     for (path, method, op, path_params) in operations(spec) {
         let label = operation_label(method, path, op);
+        let pointer = format!("/paths/{}/{method}", refs::escape(path));
         let mut report = |problem: String, fix: String| {
-            problems.push(SpecError::operation(file, label.clone(), problem, fix));
+            problems.push(SpecError {
+                pointer: Some(pointer.clone()),
+                ..SpecError::operation(file, label.clone(), problem, fix)
+            });
         };
         match &op.operation_id {
             None => report(
@@ -181,9 +185,10 @@ fn check_refs(file: &str, document: &Value, problems: &mut Vec<SpecError>) {
                      inline the external definition into components"
                 .to_string(),
         };
-        problems.push(SpecError::general(
+        problems.push(SpecError::at(
             file,
-            format!("`$ref: {target}` at {at} does not resolve"),
+            format!("{at}/$ref"),
+            format!("`$ref: {target}` does not resolve"),
             fix,
         ));
     }
@@ -195,8 +200,9 @@ fn check_schema_names(file: &str, spec: &OpenAPI, problems: &mut Vec<SpecError>)
     };
     for name in components.schemas.keys() {
         if name.to_pascal_case() != *name {
-            problems.push(SpecError::general(
+            problems.push(SpecError::at(
                 file,
+                format!("/components/schemas/{}", refs::escape(name)),
                 format!(
                     "schema `{name}` is not PascalCase; its Rust type would be named `{}`, which \
                      callers and snapshots would not find under the spec's name",
@@ -478,9 +484,10 @@ fn check_pii_kinds(file: &str, document: &Value, problems: &mut Vec<SpecError>) 
     });
     let known: Vec<&str> = PiiKind::ALL.iter().map(|kind| kind.as_str()).collect();
     for (at, shown) in unknown {
-        problems.push(SpecError::general(
+        problems.push(SpecError::at(
             file,
-            format!("`x-pii: {shown}` at {at} is not a known kind of personal data"),
+            format!("{at}/x-pii"),
+            format!("`x-pii: {shown}` is not a known kind of personal data"),
             format!("use one of: {}", known.join(", ")),
         ));
     }

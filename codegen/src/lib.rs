@@ -1,16 +1,21 @@
 //! Turns the vendor OpenAPI specs in `openapi/` into Rust source.
 //!
 //! The root `build.rs` calls [`generate`] once per vendor (specs are read by `kyc_spec::load`,
-//! which `kyc-contract` uses too, so both read a spec the same way). Nothing here edits generated text: what
-//! progenitor cannot handle is either removed from the spec before generation against an explicit
-//! list ([`VendorSpec::hand_written`]) or refused with a [`SpecError`] that names the file, the
-//! operation and the fix — progenitor itself would panic on several of these shapes.
+//! which `kyc-contract` uses too, so both read a spec the same way). Before progenitor sees a
+//! spec, three layers refuse what would go wrong, each with the file, the place (JSON pointer
+//! and line, or the operation) and the fix: `kyc_spec::structure` checks the document against
+//! the OpenAPI 3.0 objects (misspelt keywords, unknown types and formats, 3.1 forms), `check`
+//! the shapes progenitor cannot generate, and a panic progenitor still raises is narrowed to the
+//! schema or operation that causes it. Nothing here edits generated text: what progenitor cannot
+//! handle is either removed from the spec before generation against an explicit list
+//! ([`VendorSpec::hand_written`]) or refused with a [`SpecError`].
 //!
 //! What a spec says is read through `kyc-spec` (`$ref`s, `x-pii` marks, the registry); this
 //! crate adds only the checks progenitor needs and the generated sources.
 
 mod catalog;
 mod check;
+mod narrow;
 
 use std::path::{Path, PathBuf};
 
@@ -47,10 +52,18 @@ pub struct Generated {
     pub spec_json: String,
 }
 
-/// Loads, checks and generates one vendor's client.
+/// Loads, checks and generates one vendor's client. Every problem names the line of the spec
+/// it is about, where it is about one place.
 pub fn generate(vendor: &VendorSpec) -> Result<Generated, SpecErrors> {
-    let loaded = kyc_spec::load::load(&vendor.file)?;
-    generate_from(&vendor.file, &loaded.openapi, vendor)
+    kyc_spec::load::load(&vendor.file)
+        .and_then(|loaded| generate_from(&vendor.file, &loaded.openapi, vendor))
+        .map_err(|mut errors| {
+            // Read again only on failure: the checks see the parsed document, not the text.
+            if let Ok(text) = std::fs::read_to_string(&vendor.file) {
+                errors.locate(&kyc_spec::locate::YamlLines::new(&text));
+            }
+            errors
+        })
 }
 
 /// Like [`generate`], from an already parsed spec. `file` is only used in messages.
@@ -122,17 +135,9 @@ fn run_progenitor(
     vendor: &VendorSpec,
 ) -> Result<String, SpecErrors> {
     let settings = settings(vendor)?;
-    // The checks above refuse every shape known to make progenitor panic; this catch is the
-    // backstop for shapes nobody has met yet, so the build still fails with a sentence.
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(|| {
-        let mut generator = progenitor::Generator::new(&settings);
-        generator.generate_tokens(spec)
-    });
-    std::panic::set_hook(previous_hook);
-
-    let tokens = match outcome {
+    // The checks above refuse every shape known to make progenitor panic; a panic all the same
+    // is narrowed to the schemas or operations that cause it.
+    let tokens = match narrow::generate(&settings, spec) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(err)) => {
             return Err(SpecErrors::one(SpecError::general(
@@ -142,20 +147,7 @@ fn run_progenitor(
                  (see README, \"What progenitor cannot generate\")",
             )));
         }
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "no message".to_string());
-            return Err(SpecErrors::one(SpecError::general(
-                file,
-                format!("progenitor panicked while generating the client: {message}"),
-                "this spec uses a shape progenitor does not support and kyc-codegen does not \
-                 check for yet; simplify the operation it names, and add a check in \
-                 codegen/src/check.rs so the next person gets a clear message",
-            )));
-        }
+        Err(message) => return Err(narrow::culprits(file, spec, &settings, &message)),
     };
     let ast: syn::File = syn::parse2(tokens).map_err(|err| {
         SpecErrors::one(SpecError::general(

@@ -1,10 +1,12 @@
-//! A malformed spec fails the build with the file, the operation and the fix — never a panic.
-//! Each case is a small spec with one defect; the messages are snapshotted
-//! (`snapshots/build-errors/`) so their wording is reviewed like any other output.
+//! A malformed spec fails the build with the file, the place (operation, or JSON pointer and
+//! line) and the fix — never a bare panic. Each case is a small spec with one kind of defect;
+//! the messages are snapshotted (`snapshots/build-errors/`) so their wording is reviewed like
+//! any other output.
 
 use std::path::Path;
 
 use kyc_codegen::{SpecErrors, VendorSpec, generate_from, parse_spec};
+use kyc_spec::locate::YamlLines;
 
 const FILE: &str = "openapi/broken.yaml";
 
@@ -47,17 +49,25 @@ fn vendor(hand_written: &[&str]) -> VendorSpec {
     }
 }
 
+/// The errors a build would show: loaded and generated, then located in the text as
+/// `kyc_codegen::generate` does.
 fn errors_for(text: &str, hand_written: &[&str]) -> SpecErrors {
     let result = parse_spec(FILE, text)
         .and_then(|spec| generate_from(Path::new(FILE), &spec, &vendor(hand_written)));
     match result {
         Ok(_) => panic!("the broken spec generated a client"),
-        Err(errors) => errors,
+        Err(mut errors) => {
+            errors.locate(&YamlLines::new(text));
+            errors
+        }
     }
 }
 
 fn check(case: &str, text: &str, hand_written: &[&str], must_mention: &[&str]) {
-    let errors = errors_for(text, hand_written);
+    snapshot(case, &errors_for(text, hand_written), must_mention);
+}
+
+fn snapshot(case: &str, errors: &SpecErrors, must_mention: &[&str]) {
     let message = errors.to_string();
     assert!(
         message.contains(FILE),
@@ -113,7 +123,7 @@ fn not_an_openapi_document() {
         "not_openapi",
         "openapi: 3.0.3\ninfo: {title: x}\n",
         &[],
-        &["not a valid OpenAPI 3.0 document"],
+        &["/info", "without its required `version`", "`paths`"],
     );
 }
 
@@ -320,4 +330,212 @@ fn the_vendor_specs_generate() {
         };
         kyc_codegen::generate(&vendor).unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+// The structural check (kyc_spec::structure): the spec read against the OpenAPI 3.0 objects,
+// every problem with its JSON pointer, its line and a fix.
+
+#[test]
+fn unknown_type() {
+    check(
+        "unknown_type",
+        &VALID.replace(
+            "properties: {id: {type: string}}",
+            "properties: {id: {type: bolean}}",
+        ),
+        &[],
+        &[
+            "openapi/broken.yaml:26: at /components/schemas/Thing/properties/id/type",
+            "`type: bolean`",
+            "did you mean `boolean`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_format() {
+    check(
+        "unknown_format",
+        &VALID.replace(
+            "properties: {id: {type: string}}",
+            "properties: {id: {type: string, format: dat}, count: {type: integer, format: int46}}",
+        ),
+        &[],
+        &[
+            "/components/schemas/Thing/properties/id/format",
+            "did you mean `date`?",
+            "/components/schemas/Thing/properties/count/format",
+            "did you mean `int64`?",
+        ],
+    );
+}
+
+#[test]
+fn misspelt_keywords_are_all_reported() {
+    let text = VALID
+        .replace("operationId: create_thing", "operationID: create_thing")
+        .replace(
+            "ThingRequest: {type: object, properties: {name: {type: string}}}",
+            "ThingRequest:\n      type: object\n      requried: [name]\n      properties:\n        name: {type: string, minLenght: 1, descripton: The name}\n        kind: {type: string, enums: [a, b], nulable: true}",
+        )
+        .replace(
+            "Problem: {type: object, properties: {message: {type: string}}}",
+            "Problem: {type: object, properites: {message: {type: string}}}",
+        )
+        .replace("          description: error\n", "          descripton: error\n");
+    let errors = errors_for(&text, &[]);
+    assert_eq!(errors.0.len(), 8, "{errors}");
+    snapshot(
+        "misspelt_keywords",
+        &errors,
+        &[
+            "did you mean `operationId`?",
+            "did you mean `required`?",
+            "did you mean `minLength`?",
+            "did you mean `description`?",
+            "did you mean `enum`?",
+            "did you mean `nullable`?",
+            "did you mean `properties`?",
+        ],
+    );
+}
+
+#[test]
+fn keywords_in_the_wrong_place() {
+    let text = VALID
+        .replace(
+            "properties: {name: {type: string}}",
+            "properties: {name: {type: string, required: true}, tags: {items: {type: string}}}",
+        )
+        .replace(
+            "          description: ok\n",
+            "          description: ok\n          example: {id: a}\n",
+        )
+        .replace(
+            "      requestBody:",
+            "      parameters:\n        - {name: page, in: query, type: integer}\n      requestBody:",
+        );
+    check(
+        "misplaced_keywords",
+        &text,
+        &[],
+        &[
+            "`required: true` on the property `name`",
+            "`required: [...]` list of the object at /components/schemas/ThingRequest",
+            "`items` without `type: array`",
+            "belong to its media type",
+            "`type` belongs to the schema",
+        ],
+    );
+}
+
+#[test]
+fn openapi_3_1_forms_in_a_3_0_spec() {
+    check(
+        "openapi_3_1_forms",
+        &VALID.replace(
+            "properties: {id: {type: string}}",
+            "properties: {id: {type: [string, \"null\"], examples: [a1, b2]}, kind: {const: thing}}",
+        ),
+        &[],
+        &[
+            "`type: string` and `nullable: true`",
+            "`example: <value>`",
+            "`enum: [<the value>]`",
+        ],
+    );
+}
+
+#[test]
+fn values_of_the_wrong_kind() {
+    let text = VALID
+        .replace(
+            "      requestBody:",
+            "      parameters:\n        - {name: page, in: query, required: yes, schema: {type: integer}}\n      requestBody:",
+        )
+        .replace(
+            "properties: {id: {type: string}}",
+            "properties: {id: {type: string, enum: thing}}",
+        );
+    check(
+        "wrong_value_types",
+        &text,
+        &[],
+        &[
+            "`required: yes` is the string \"yes\"",
+            "write `required: true`",
+            "`enum` must be a list, found a string",
+        ],
+    );
+}
+
+#[test]
+fn nothing_beside_a_ref() {
+    check(
+        "ref_sibling",
+        &VALID.replace(
+            "schema: {$ref: \"#/components/schemas/Thing\"}",
+            "schema: {$ref: \"#/components/schemas/Thing\", nullable: true}",
+        ),
+        &[],
+        &["`nullable` beside `$ref` is ignored", "allOf"],
+    );
+}
+
+#[test]
+fn the_vendor_specs_pass_the_structural_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for file in ["openapi/kredibel.yaml", "openapi/iluma.yaml"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let document = serde_json::to_value(value).unwrap();
+        let problems = kyc_spec::structure::problems(file, &document);
+        assert!(problems.is_empty(), "{}", SpecErrors(problems));
+    }
+}
+
+// A panic progenitor still raises names the operation or schema it was generating.
+
+#[test]
+fn a_progenitor_panic_names_the_operation() {
+    check(
+        "progenitor_panic_operation",
+        &VALID.replace(
+            "            schema: {$ref: \"#/components/schemas/ThingRequest\"}\n",
+            "            schema: {$ref: \"#/components/schemas/ThingRequest\"}\n          application/json; charset=utf-8:\n            schema: {$ref: \"#/components/schemas/ThingRequest\"}\n",
+        ),
+        &[],
+        &[
+            "openapi/broken.yaml:6: operation `create_thing` (POST /v1/things)",
+            "progenitor panicked while generating this operation",
+            "more media types",
+            "For the maintainers: kyc-codegen",
+        ],
+    );
+}
+
+#[test]
+fn a_progenitor_panic_names_the_schema() {
+    // A typed document that did not come through the loader (so not through its structural
+    // check) reaches progenitor with a type it panics on.
+    let text = VALID.replace(
+        "properties: {id: {type: string}}",
+        "properties: {id: {type: bolean}}",
+    );
+    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text).unwrap();
+    let mut errors = generate_from(Path::new(FILE), &spec, &vendor(&[])).unwrap_err();
+    errors.locate(&YamlLines::new(&text));
+    snapshot(
+        "progenitor_panic_schema",
+        &errors,
+        &[
+            "openapi/broken.yaml:26: at /components/schemas/Thing",
+            "schema `Thing`",
+            "invalid type: bolean",
+        ],
+    );
+    assert!(
+        !errors.to_string().contains("codegen/src"),
+        "the fix does not send the spec author to the generator's sources"
+    );
 }

@@ -1,5 +1,5 @@
-//! Errors that fail the build: each names the spec file, the operation (when there is one),
-//! what is wrong and how to fix it.
+//! Errors that fail the build: each names the spec file, the operation or the node (JSON
+//! pointer and line) when there is one, what is wrong and how to fix it.
 
 use std::fmt;
 
@@ -10,6 +10,11 @@ pub struct SpecError {
     pub file: String,
     /// `operationId (METHOD /path)`, or `METHOD /path` when the operation has no id.
     pub operation: Option<String>,
+    /// The JSON pointer of the node at fault (`/components/schemas/Nik/type`), when the problem
+    /// is with one node.
+    pub pointer: Option<String>,
+    /// The 1-based line of that node in the spec file, when known.
+    pub line: Option<usize>,
     /// What is wrong.
     pub problem: String,
     /// What to change.
@@ -26,6 +31,8 @@ impl SpecError {
         Self {
             file: file.into(),
             operation: None,
+            pointer: None,
+            line: None,
             problem: problem.into(),
             fix: fix.into(),
         }
@@ -41,17 +48,48 @@ impl SpecError {
         Self {
             file: file.into(),
             operation: Some(operation.into()),
+            pointer: None,
+            line: None,
             problem: problem.into(),
             fix: fix.into(),
         }
+    }
+
+    /// A problem with one node of the file, named by its JSON pointer (the line is added by
+    /// [`SpecError::with_line`], or by `SpecErrors::locate` from the file's text).
+    pub fn at(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            pointer: Some(pointer.into()),
+            ..Self::general(file, problem, fix)
+        }
+    }
+
+    /// The same problem, at `line` of the file.
+    pub fn with_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
     }
 }
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `file:line:` first, the form editors and terminals turn into a link.
         write!(f, "{}", self.file)?;
-        if let Some(operation) = &self.operation {
-            write!(f, ": operation {operation}")?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        // The operation names the place well enough; its pointer only finds the line.
+        match (&self.operation, &self.pointer) {
+            (Some(operation), _) => write!(f, ": operation {operation}")?,
+            (None, Some(pointer)) => {
+                write!(f, ": at {}", if pointer.is_empty() { "/" } else { pointer })?;
+            }
+            (None, None) => {}
         }
         write!(f, ": {}\n    fix: {}", self.problem, self.fix)
     }

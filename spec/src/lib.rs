@@ -25,6 +25,8 @@ pub mod refs;
 mod replacement;
 mod scenario;
 mod spec;
+#[cfg(feature = "load")]
+pub mod structure;
 #[cfg(feature = "validate")]
 pub mod validate;
 mod vendor;

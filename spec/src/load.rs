@@ -1,4 +1,5 @@
-//! Reading a spec file into `openapiv3::OpenAPI`, with messages that point at the line.
+//! Reading a spec file into `openapiv3::OpenAPI`, checked first by [`crate::structure`], with
+//! messages that point at the line.
 
 use std::path::Path;
 
@@ -19,11 +20,20 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, SpecErrors> {
     parse_spec(&label, &text)
 }
 
-/// Parses spec text. `label` names the file in messages.
+/// Parses spec text: YAML, then the OpenAPI version, then the structural check
+/// ([`crate::structure`], every problem with its line), then the typed document. `label` names
+/// the file in messages.
 pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErrors> {
-    // Two steps: a generic YAML value first, so that a YAML syntax error and an OpenAPI shape
-    // error get different messages, and the version is checked before openapiv3 fails on
-    // 3.1-only keywords with a message that would not say "3.1".
+    let value = read_yaml(label, text)?;
+    crate::structure::check(label, text, &to_json(&value))?;
+    typed(label, value)
+}
+
+/// The YAML value of a 3.0 spec: a YAML syntax error and a wrong version get their own messages.
+fn read_yaml(label: &str, text: &str) -> Result<serde_yaml::Value, SpecErrors> {
+    // A generic YAML value first, so that a YAML syntax error and an OpenAPI shape error get
+    // different messages, and the version is checked before anything fails on 3.1-only
+    // keywords with a message that would not say "3.1".
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
         SpecError::general(
             label,
@@ -50,6 +60,11 @@ pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErr
         )
         .into());
     }
+    Ok(value)
+}
+
+/// The typed document. After the structural check this fails only on what it does not cover.
+fn typed(label: &str, value: serde_yaml::Value) -> Result<openapiv3::OpenAPI, SpecErrors> {
     serde_yaml::from_value(value).map_err(|err| {
         SpecError::general(
             label,
@@ -59,6 +74,48 @@ pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErr
         )
         .into()
     })
+}
+
+/// The YAML value as JSON, every key as a string (`200:` unquoted is `"200"`), for the
+/// structural check, which must see every key as written.
+fn to_json(value: &serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    use serde_yaml::Value as Yaml;
+    match value {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(b) => Json::Bool(*b),
+        Yaml::Number(n) => n
+            .as_u64()
+            .map(Json::from)
+            .or_else(|| n.as_i64().map(Json::from))
+            .or_else(|| {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Json::Number)
+            })
+            .unwrap_or(Json::Null),
+        Yaml::String(s) => Json::String(s.clone()),
+        Yaml::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
+        Yaml::Mapping(map) => Json::Object(
+            map.iter()
+                .map(|(key, value)| (key_text(key), to_json(value)))
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => to_json(&tagged.value),
+    }
+}
+
+fn key_text(key: &serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Null => "null".into(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
 }
 
 /// A spec file read whole: the typed document progenitor generates from, and the [`Spec`]
@@ -93,9 +150,11 @@ pub fn from_openapi(label: &str, openapi: openapiv3::OpenAPI) -> Result<LoadedSp
 }
 
 /// Parses spec text as [`parse`] does, without requiring the registry entry (see
-/// [`Spec::without_registry`]): for tools that read revisions of a spec which may predate it.
+/// [`Spec::without_registry`]) and without the structural check: for tools that compare
+/// revisions of a spec, which may predate both. The build refuses a spec the check finds fault
+/// with; comparing one is still useful.
 pub fn parse_without_registry(label: &str, text: &str) -> Result<Spec, SpecErrors> {
-    let openapi = parse_spec(label, text)?;
+    let openapi = typed(label, read_yaml(label, text)?)?;
     let document = to_document(label, &openapi)?;
     Ok(Spec::without_registry(document))
 }
