@@ -18,8 +18,10 @@ fn main() {
                 file: "openapi/kredibel.yaml".into(),
                 hand_written: vec![],
                 inner_type: "crate::CallSettings".into(),
+                types_path: "crate::kredibel::types".into(),
                 // Beyond these, every schema marked `x-pii` gets a hand-written type whose
-                // `Debug` never prints its value (kyc_codegen::pii_replacements).
+                // `Debug` never prints its value (kyc_codegen::pii_replacements), and every
+                // `x-open-enum` schema an open type written by kyc-codegen into `types`.
                 replacements: vec![],
             },
         ),
@@ -30,6 +32,7 @@ fn main() {
                 // multipart/form-data: progenitor cannot generate it; see client/iluma/id_card.rs.
                 hand_written: vec!["verify_id_card".into()],
                 inner_type: "crate::CallSettings".into(),
+                types_path: "crate::iluma::types".into(),
                 replacements: vec![],
             },
         ),

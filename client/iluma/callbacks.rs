@@ -169,8 +169,12 @@ macro_rules! payloads {
             }
 
             fn status(&self) -> String {
+                // A KTP verification's `status` is optional (not in the reference's table).
                 match self {
-                    $(Self::$name(payload) => payload.status.to_string(),)+
+                    $(Self::$name(payload) => serde_json::to_value(&payload.status)
+                        .ok()
+                        .and_then(|status| status.as_str().map(str::to_string))
+                        .unwrap_or_else(|| "(none)".into()),)+
                 }
             }
 

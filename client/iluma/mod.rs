@@ -72,14 +72,18 @@ impl Client {
     }
 }
 
-/// An Iluma error kind: a documented `error_code`, or one the spec does not list (yet).
+/// An Iluma error kind: a documented `error_code`, one the spec does not list (yet), or none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A documented code (`API_VALIDATION_ERROR`, `RATE_LIMIT_EXCEEDED`, ...).
+    /// A documented code (`API_VALIDATION_ERROR`, `RATE_LIMIT_EXCEEDED`, ...); never
+    /// [`types::IlumaErrorCode::Unknown`], which is [`ErrorKind::Unknown`].
     Code(types::IlumaErrorCode),
     /// A code the spec does not list.
     Unknown(String),
+    /// An error body without an `error_code` (the body's shape is this spec's guess, see
+    /// `IlumaError` in the spec).
+    Unspecified,
 }
 
 impl crate::error::ErrorKind for ErrorKind {
@@ -89,6 +93,7 @@ impl crate::error::ErrorKind for ErrorKind {
         match self {
             ErrorKind::Code(code) => code.to_string(),
             ErrorKind::Unknown(code) => code.clone(),
+            ErrorKind::Unspecified => "error".into(),
         }
     }
 
@@ -96,9 +101,9 @@ impl crate::error::ErrorKind for ErrorKind {
         match self {
             // `x-charged` on `IlumaErrorCode`: an error is not a completed check.
             ErrorKind::Code(code) => spec()
-                .charged("IlumaErrorCode", &code.to_string())
+                .charged("IlumaErrorCode", code.as_str())
                 .unwrap_or(true),
-            ErrorKind::Unknown(_) => true,
+            ErrorKind::Unknown(_) | ErrorKind::Unspecified => true,
         }
     }
 
@@ -111,16 +116,23 @@ impl crate::error::ErrorKind for ErrorKind {
 pub type Error = VendorError<ErrorKind>;
 
 fn api_error(body: types::IlumaError, status: u16) -> ApiError<ErrorKind> {
+    // The body is a guess (`x-undocumented`): every field is optional in `IlumaError`, and
+    // `IlumaErrorCode` is open, so any JSON object decodes here.
     ApiError {
-        kind: ErrorKind::Code(body.error_code),
+        kind: match body.error_code {
+            Some(types::IlumaErrorCode::Unknown(code)) => ErrorKind::Unknown(code),
+            Some(code) => ErrorKind::Code(code),
+            None => ErrorKind::Unspecified,
+        },
         status: Some(status),
         error_id: None,
-        message: crate::error::mask_digit_runs(&body.message),
-        fields: body.errors.into_iter().map(|e| e.field).collect(),
+        message: crate::error::mask_digit_runs(body.message.as_deref().unwrap_or_default()),
+        fields: body.errors.into_iter().filter_map(|e| e.field).collect(),
     }
 }
 
-/// An error body the spec cannot decode (an unlisted `error_code`): keep what it says.
+/// An error body that does not decode as `IlumaError` (not a JSON object, or a field of
+/// another type): keep what it says.
 fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
     Some(ApiError {
         kind: ErrorKind::Unknown(body.get("error_code")?.as_str()?.to_string()),
@@ -129,6 +141,37 @@ fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
         message: crate::error::mask_digit_runs(body.get("message")?.as_str()?),
         fields: Vec::new(),
     })
+}
+
+impl types::ApiKeySet {
+    /// Every API key in the body, wherever it sits, with its environment: each string that
+    /// starts with one of the spec's key prefixes (`x-key-prefixes`: `iluma_development_`,
+    /// `iluma_production_`), in the guessed `api_keys` or in fields the guess does not name
+    /// (`extra`). The body's shape is a guess and the token that fetched it is single use, so
+    /// this is how to keep the keys whatever the shape; [`crate::Secret`] keeps them out of
+    /// `Debug`.
+    pub fn keys_by_prefix(&self) -> Vec<(kyc_spec::Environment, crate::Secret)> {
+        let mut found = Vec::new();
+        if let Ok(body) = serde_json::to_value(self) {
+            collect_keys(&body, &mut found);
+        }
+        found
+    }
+}
+
+fn collect_keys(value: &serde_json::Value, out: &mut Vec<(kyc_spec::Environment, crate::Secret)>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(environment) = spec().vendor().environment_of_key(text)
+                && !out.iter().any(|(_, key)| key.expose() == text)
+            {
+                out.push((environment, crate::Secret::new(text.clone())));
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_keys(item, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|v| collect_keys(v, out)),
+        _ => {}
+    }
 }
 
 impl From<progenitor_client::Error<types::IlumaError>> for Error {

@@ -66,7 +66,8 @@ impl Client {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A documented `errorType` (`invalid_base64_encoding`, `image_too_large`,
-    /// `no_face_detected`, `request_error`).
+    /// `no_face_detected`, `request_error`); never [`types::ErrorType::Unknown`], which is
+    /// [`ErrorKind::Unknown`].
     Type(types::ErrorType),
     /// The validation shape: `{"errors": {"<field>": [...]}, "message": "Input payload
     /// validation failed."}`; the fields are in [`ApiError::fields`].
@@ -96,7 +97,7 @@ impl crate::error::ErrorKind for ErrorKind {
         match self {
             // The biometric page's table, read from the spec's `x-charged`.
             ErrorKind::Type(error_type) => spec()
-                .charged("ErrorType", &error_type.to_string())
+                .charged("ErrorType", error_type.as_str())
                 .unwrap_or(true),
             ErrorKind::ValidationFailed | ErrorKind::Unauthenticated => false,
             ErrorKind::Unspecified | ErrorKind::Unknown(_) => true,
@@ -115,6 +116,8 @@ fn api_error(body: types::KredibelError, status: u16) -> ApiError<ErrorKind> {
     let (kind, error_id, fields) = match body.errors {
         Some(types::KredibelErrorDetails::ErrorReference(reference)) => (
             match reference.error_type {
+                // `ErrorType` is open: a type the spec does not list decodes, as `Unknown`.
+                Some(types::ErrorType::Unknown(error_type)) => ErrorKind::Unknown(error_type),
                 Some(error_type) => ErrorKind::Type(error_type),
                 None if status == 401 => ErrorKind::Unauthenticated,
                 None => ErrorKind::Unspecified,
@@ -139,7 +142,8 @@ fn api_error(body: types::KredibelError, status: u16) -> ApiError<ErrorKind> {
     }
 }
 
-/// An error body the spec cannot decode (an unlisted `errorType`): keep what it says.
+/// An error body that does not decode as `KredibelError` (no `message`, `errors` of another
+/// shape): keep what it says.
 fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
     let message = body.get("message")?.as_str()?;
     let errors = body.get("errors");

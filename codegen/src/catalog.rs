@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use kyc_spec::{PiiKind, extensions, refs};
-use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, StatusCode, Type};
+use kyc_spec::{extensions, refs};
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use crate::check::{operations, resolve_parameter, resolve_response};
@@ -243,9 +243,10 @@ pub(crate) fn catalog_source(
 }
 
 /// The hand-written types that replace generated ones, derived from the `x-pii` marks of the
-/// component schemas that are strings (the type per kind is `kyc_spec::PiiKind::replacement`,
-/// which `kyc-contract` reads too). Object schemas (an `Address`) stay generated: their fields
-/// are masked by `pii_paths` where the library prints them.
+/// component schemas that are strings or integers (the type is `kyc_spec::pii_replacement`,
+/// which `kyc-contract` reads too; `Option<..>` for a `nullable` one). Object schemas (an
+/// `Address`) stay generated: their personal fields are marked schemas of their own, so their
+/// derived `Debug` prints `[redacted]` for each.
 pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
     let Some(components) = &spec.components else {
         return Vec::new();
@@ -254,18 +255,9 @@ pub fn pii_replacements(spec: &OpenAPI) -> Vec<(String, String)> {
         .schemas
         .iter()
         .filter_map(|(name, schema)| {
-            let schema = schema.as_item()?;
             // `check` has refused unknown kinds before this runs.
-            let kind = PiiKind::parse(schema.schema_data.extensions.get("x-pii")?.as_str()?)?;
-            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
-                return None;
-            };
-            let is_date = matches!(
-                string.format,
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date)
-            );
-            let rust_type = kind.replacement(is_date);
-            Some((name.clone(), rust_type.to_string()))
+            let schema = serde_json::to_value(schema.as_item()?).ok()?;
+            Some((name.clone(), kyc_spec::pii_replacement(&schema)?))
         })
         .collect()
 }

@@ -10,12 +10,17 @@
 //! handle is either removed from the spec before generation against an explicit list
 //! ([`VendorSpec::hand_written`]) or refused with a [`SpecError`].
 //!
+//! Responses are read tolerantly (module `tolerant`): enums marked `x-open-enum` get an open
+//! type with an `Unknown(String)` variant, and `x-undocumented` bodies get optional fields and
+//! keep the fields they do not name.
+//!
 //! What a spec says is read through `kyc-spec` (`$ref`s, `x-pii` marks, the registry); this
 //! crate adds only the checks progenitor needs and the generated sources.
 
 mod catalog;
 mod check;
 mod narrow;
+mod tolerant;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +40,9 @@ pub struct VendorSpec {
     pub hand_written: Vec<String>,
     /// Rust path of the type the generated `Client` carries as `inner` (auth and hooks).
     pub inner_type: String,
+    /// Rust path at which the generated `types` module is reachable (`crate::iluma::types`):
+    /// the open enums are written there and the generated types name them by this path.
+    pub types_path: String,
     /// Schemas whose generated type is replaced by a hand-written one, besides those the
     /// `x-pii` marks replace (see [`pii_replacements`]): `(schema name, Rust path)`. Every
     /// listed schema must exist.
@@ -44,7 +52,7 @@ pub struct VendorSpec {
 /// What [`generate`] produces for one vendor.
 #[derive(Debug)]
 pub struct Generated {
-    /// The progenitor client (`Client`, builders, `types`), formatted.
+    /// The client (`Client`, builders, `types` with the open enums), formatted.
     pub client: String,
     /// The catalog: operation summaries and a by-name registry of the spec's schemas.
     pub catalog: String,
@@ -89,11 +97,28 @@ pub fn generate_from(
         &vendor.hand_written,
         &vendor.replacements,
     )?;
+    let mut problems = Vec::new();
+    tolerant::check(&file_label, &document, &mut problems);
+    if !problems.is_empty() {
+        return Err(SpecErrors(problems));
+    }
+    let open_enums = tolerant::open_enums(&document);
     let mut vendor = vendor.clone();
     vendor.replacements.extend(catalog::pii_replacements(spec));
+    vendor
+        .replacements
+        .extend(tolerant::replacements(&open_enums, &vendor.types_path));
     let vendor = &vendor;
-    let generable = check::without_hand_written(spec, &vendor.hand_written);
-    let client = run_progenitor(&file_label, &generable, vendor)?;
+    let generable =
+        tolerant::for_generation(check::without_hand_written(spec, &vendor.hand_written));
+    let generated = run_progenitor(&file_label, &generable, vendor)?;
+    let client = tolerant::wrap(&generated, &open_enums).map_err(|err| {
+        SpecErrors::one(SpecError::general(
+            &file_label,
+            format!("the open enums do not make valid Rust: {err}"),
+            "report this as a kyc-codegen bug; check the `x-open-enum` schemas' names and values",
+        ))
+    })?;
     let catalog =
         catalog::catalog_source(spec, &document, &vendor.hand_written, &vendor.replacements);
     let spec_json = serde_json::to_string(spec).map_err(as_json_failed)?;

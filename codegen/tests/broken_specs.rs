@@ -45,6 +45,7 @@ fn vendor(hand_written: &[&str]) -> VendorSpec {
         file: FILE.into(),
         hand_written: hand_written.iter().map(|s| s.to_string()).collect(),
         inner_type: "()".into(),
+        types_path: "crate::broken::types".into(),
         replacements: vec![],
     }
 }
@@ -326,6 +327,7 @@ fn the_vendor_specs_generate() {
             file: root.join(file),
             hand_written,
             inner_type: "()".into(),
+            types_path: "crate::vendor::types".into(),
             replacements: vec![],
         };
         kyc_codegen::generate(&vendor).unwrap_or_else(|e| panic!("{e}"));

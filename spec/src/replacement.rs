@@ -24,15 +24,26 @@ impl PiiKind {
 }
 
 /// The hand-written type that replaces the component schema `schema` (references not
-/// followed) in generated code, when it is a string marked `x-pii`. Objects (an address) stay
-/// generated: their fields are masked where the library prints them.
-pub fn pii_replacement(schema: &Value) -> Option<&'static str> {
+/// followed) in generated code, when it is a string or an integer marked `x-pii`: the kind's
+/// type for a string, `crate::Redacted<i64>` for an integer (a part of a birth date), wrapped
+/// in `Option` when the schema is `nullable`. Objects (an address) stay generated: their
+/// fields are masked where the library prints them, and their personal fields are marked
+/// schemas of their own.
+pub fn pii_replacement(schema: &Value) -> Option<String> {
     let kind = PiiKind::of(schema)?;
-    if schema.get("type").and_then(Value::as_str) != Some("string") {
-        return None;
-    }
-    let is_date = schema.get("format").and_then(Value::as_str) == Some("date");
-    Some(kind.replacement(is_date))
+    let base = match schema.get("type").and_then(Value::as_str) {
+        Some("string") => {
+            let is_date = schema.get("format").and_then(Value::as_str) == Some("date");
+            kind.replacement(is_date)
+        }
+        Some("integer") => "crate::Redacted<i64>",
+        _ => return None,
+    };
+    Some(if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        format!("Option<{base}>")
+    } else {
+        base.to_string()
+    })
 }
 
 #[cfg(test)]
@@ -44,15 +55,23 @@ mod tests {
     fn marked_strings_are_replaced_objects_are_not() {
         assert_eq!(
             pii_replacement(&json!({"type": "string", "x-pii": "nik"})),
-            Some("crate::Nik")
+            Some("crate::Nik".to_string())
         );
         assert_eq!(
             pii_replacement(&json!({"type": "string", "format": "date", "x-pii": "birth-date"})),
-            Some("crate::Redacted<chrono::NaiveDate>")
+            Some("crate::Redacted<chrono::NaiveDate>".to_string())
         );
         assert_eq!(
             pii_replacement(&json!({"type": "string", "x-pii": "email"})),
-            Some("crate::Redacted<String>")
+            Some("crate::Redacted<String>".to_string())
+        );
+        assert_eq!(
+            pii_replacement(&json!({"type": "string", "nullable": true, "x-pii": "name"})),
+            Some("Option<crate::Redacted<String>>".to_string())
+        );
+        assert_eq!(
+            pii_replacement(&json!({"type": "integer", "x-pii": "birth-date"})),
+            Some("crate::Redacted<i64>".to_string())
         );
         assert_eq!(
             pii_replacement(&json!({"type": "object", "x-pii": "address"})),
