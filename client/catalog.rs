@@ -47,17 +47,21 @@ pub struct Parameter {
 pub struct Decoded {
     /// The value as the generated type serializes it. A faithful type gives back its input.
     pub reencoded: serde_json::Value,
+    /// The decoded value's `Debug` text, for checking that it shows no personal data (the
+    /// `x-pii` fields are hand-written types whose `Debug` masks them).
+    pub debug: String,
 }
 
 impl Decoded {
     /// Decodes `value` as `T` and encodes it back.
     pub fn of<T>(value: serde_json::Value) -> Result<Self, serde_json::Error>
     where
-        T: serde::de::DeserializeOwned + serde::Serialize,
+        T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
     {
         let typed: T = serde_json::from_value(value)?;
         Ok(Self {
             reencoded: serde_json::to_value(&typed)?,
+            debug: format!("{typed:?}"),
         })
     }
 }

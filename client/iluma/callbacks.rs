@@ -44,7 +44,10 @@
 //! # async fn run(client: kyc_clients::iluma::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use kyc_clients::iluma::callbacks::{CallbackVerifier, IlumaCallback};
 //!
-//! let token = client.get_callback_authentication_token().send().await?.into_inner().token;
+//! let answer = client.get_callback_authentication_token().send().await?.into_inner();
+//! // The body's shape is a guess of the spec (`x-undocumented`): `find_token` also finds a
+//! // token the vendor names otherwise.
+//! let token = answer.find_token().ok_or("no callback token in the answer")?;
 //! let verifier = CallbackVerifier::new(token)?;
 //! # let (headers, body) = (reqwest::header::HeaderMap::new(), Vec::<u8>::new());
 //! // In the HTTP handler of the callback URL registered for individual screenings:

@@ -143,6 +143,22 @@ fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
     })
 }
 
+impl types::CallbackAuthenticationToken {
+    /// The callback token: the guessed `token` field, else, when the body names it otherwise,
+    /// the one string among the fields the guess does not name (`extra`). `None` when the body
+    /// holds no token or several candidates.
+    pub fn find_token(&self) -> Option<crate::Secret> {
+        if let Some(token) = &self.token {
+            return Some(token.clone());
+        }
+        let mut strings = self.extra.values().filter_map(|value| value.as_str());
+        match (strings.next(), strings.next()) {
+            (Some(token), None) => Some(crate::Secret::new(token)),
+            _ => None,
+        }
+    }
+}
+
 impl types::ApiKeySet {
     /// Every API key in the body, wherever it sits, with its environment: each string that
     /// starts with one of the spec's key prefixes (`x-key-prefixes`: `iluma_development_`,

@@ -406,7 +406,7 @@ fn enum_tokens(e: &OpenEnum) -> TokenStream {
     } else {
         format!("{}\n\n{note}", e.description)
     };
-    let schema_doc = e.description.clone();
+    let schema_doc = schema_description(&e.description);
     let expecting = format!("a string ({name_text})");
     quote! {
         #[doc = #doc]
@@ -565,6 +565,25 @@ fn enum_tokens(e: &OpenEnum) -> TokenStream {
     }
 }
 
+/// A description as schemars writes the ones of derived types: the lines of a paragraph
+/// joined by spaces, paragraphs by a blank line, so open enums read like their neighbours in
+/// the schema snapshots.
+fn schema_description(description: &str) -> String {
+    description
+        .split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,5 +598,13 @@ mod tests {
             "ApiKeyIsNotLiveError"
         );
         assert_eq!(variant_name("2fa"), "X2fa");
+    }
+
+    #[test]
+    fn descriptions_read_like_schemars() {
+        assert_eq!(
+            schema_description("One\ntwo.\n\n- a;\n  b.\n"),
+            "One two.\n\n- a; b."
+        );
     }
 }

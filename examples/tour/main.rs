@@ -238,6 +238,7 @@ async fn iluma_behaviour(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sandb
         Ok(screening) => {
             let reason = screening
                 .failure_reason
+                .as_ref()
                 .map_or("-".into(), |r| r.to_string());
             format!("{} {reason}", screening.status)
         }
@@ -361,7 +362,10 @@ async fn iluma_platform(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sandbo
                     } else {
                         "another"
                     };
-                    format!("{} key {prefix}… ({whose})", k.environment)
+                    format!(
+                        "{} key {prefix}… ({whose})",
+                        dispatch::reveal(&k.environment)
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -484,7 +488,7 @@ async fn rate_limit_and_faults(tour: &mut Tour) {
             // The first call meets the burst (or the client retries past it).
             let _ = client.get_health().send().await;
             let actual = match client.get_health().send().await {
-                Ok(health) => health.into_inner().status,
+                Ok(health) => health.into_inner().status.unwrap_or_default(),
                 Err(error) => dispatch::error_text(error),
             };
             tour.check(label, "ok", &actual);

@@ -52,7 +52,8 @@ async fn verifier_for(client: &iluma::Client) -> CallbackVerifier {
         .await
         .unwrap()
         .into_inner()
-        .token;
+        .find_token()
+        .expect("the sandbox answers with a token");
     CallbackVerifier::new(token).unwrap()
 }
 

@@ -69,3 +69,116 @@ fn the_round_trip_check_catches_a_lossy_type() {
         vec!["Key nationalities: lost in the round trip (was [])".to_string()]
     );
 }
+
+/// Keys whose string values are personal data or secrets, whether or not the spec marks them:
+/// a field added to a spec without its `x-pii` mark fails here rather than printing a name in
+/// `Debug`.
+const PERSONAL_KEYS: &[&str] = &[
+    "name", "birth", "email", "phone", "address", "street", "city", "province", "postal",
+    "identity", "id_card", "nik", "image", "selfie", "token", "key", "surname",
+];
+
+/// `(schema, key)` pairs that match [`PERSONAL_KEYS`] but hold no personal data: a business
+/// entity's names (companies, on the request side not marked either), and the stand-in key
+/// of Kredibel's validation body (`{"fieldName": ["Unknown field."]}`, reasons, not values).
+fn not_personal(schema: &str, key: &str) -> bool {
+    (schema.starts_with("Entity") && ["name", "names", "business_name"].contains(&key))
+        || key == "fieldName"
+}
+
+/// Every scalar under `value`, as text.
+fn scalars(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text.clone()),
+        serde_json::Value::Number(number) => out.push(number.to_string()),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| scalars(item, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|v| scalars(v, out)),
+        _ => {}
+    }
+}
+
+/// The scalars at a `pii_paths` path (dotted, `[]` for every item, `""` for the whole value).
+fn at_path(value: &serde_json::Value, segments: &[&str], out: &mut Vec<String>) {
+    let Some((first, rest)) = segments.split_first() else {
+        return scalars(value, out);
+    };
+    let (name, every_item) = match first.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (*first, false),
+    };
+    let target = if name.is_empty() {
+        Some(value)
+    } else {
+        value.get(name)
+    };
+    match (target, every_item) {
+        (Some(serde_json::Value::Array(items)), true) => {
+            items.iter().for_each(|item| at_path(item, rest, out))
+        }
+        (Some(target), false) => at_path(target, rest, out),
+        _ => {}
+    }
+}
+
+/// The string values under keys that name personal data (see [`PERSONAL_KEYS`]).
+fn under_personal_keys(schema: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, field) in fields {
+                let lower = key.to_ascii_lowercase();
+                if PERSONAL_KEYS.iter().any(|k| lower.contains(k)) && !not_personal(schema, key) {
+                    scalars(field, out);
+                } else {
+                    under_personal_keys(schema, field, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .for_each(|item| under_personal_keys(schema, item, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn debug_of_every_decoded_example_shows_no_personal_data() {
+    let mut leaks = Vec::new();
+    let mut checked = 0;
+    for vendor in vendors() {
+        for example in crate::support::examples(&vendor.spec) {
+            let Some(Ok(decoded)) = (vendor.decode)(&example.schema, example.value.clone()) else {
+                // The round-trip test above reports examples that do not decode.
+                continue;
+            };
+            let mut personal = Vec::new();
+            for (path, _) in (vendor.pii_paths)(&example.schema) {
+                let segments: Vec<&str> = if path.is_empty() {
+                    Vec::new()
+                } else {
+                    path.split('.').collect()
+                };
+                at_path(&example.value, &segments, &mut personal);
+            }
+            under_personal_keys(&example.schema, &example.value, &mut personal);
+            // Short values (`ID`, a score) are not personal and would match by chance.
+            personal.retain(|value| value.chars().count() >= 4);
+            checked += personal.len();
+            for value in personal {
+                if decoded.debug.contains(&value) {
+                    // The value is personal data: name the example and the value's length only.
+                    leaks.push(format!(
+                        "{}: {} {} example `{}` (types::{}): Debug shows a {}-character personal value",
+                        vendor.file,
+                        example.operation_id,
+                        example.place,
+                        example.name,
+                        example.schema,
+                        value.chars().count()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} personal values were checked");
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}

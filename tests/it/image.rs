@@ -757,7 +757,7 @@ fn the_specs_image_rules_are_the_documented_limits() {
     assert_eq!(
         image_rules(&load("openapi/iluma.yaml")),
         vec![(
-            "IdCardVerificationRequest.selfie".to_string(),
+            "KtpSelfie".to_string(),
             rule(
                 vec![ImageFormat::Jpeg, ImageFormat::Png],
                 Some(102_400),

@@ -85,9 +85,9 @@ fn response_examples_pair_with_request_examples() {
             examples
                 .iter()
                 .any(|e| e.operation_id == request.operation_id
-                    && e.place == "200"
+                    && (e.place == "200" || e.place == "2XX")
                     && e.name == request.name),
-            "{}: request example `{}` has no 200 example of the same name",
+            "{}: request example `{}` has no success example of the same name",
             request.operation_id,
             request.name
         );

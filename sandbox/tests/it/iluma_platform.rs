@@ -54,7 +54,7 @@ async fn api_keys_token_is_single_use() {
         .await
         .expect("first use")
         .into_inner();
-    assert_eq!(keys.business_id, "5abc");
+    assert_eq!(keys.business_id.as_deref(), Some("5abc"));
     assert_eq!(keys.api_keys.len(), 1);
     assert_eq!(reveal(&keys.api_keys[0].key), ILUMA_KEY);
     let again = harness
@@ -67,7 +67,7 @@ async fn api_keys_token_is_single_use() {
         .expect_err("second use");
     let (status, body) = error_of(again);
     assert_eq!(status, 404);
-    assert_eq!(body.error_code.to_string(), "DATA_NOT_FOUND");
+    assert_eq!(body.error_code, Some("DATA_NOT_FOUND".into()));
     // A fresh token still works.
     let fresh = harness
         .iluma

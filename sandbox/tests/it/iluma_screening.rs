@@ -230,8 +230,11 @@ async fn screening_unknown_ids_are_404() {
         .expect_err("unknown");
     let (status, body) = error_of(individual);
     assert_eq!(status, 404);
-    assert_eq!(body.error_code.to_string(), "DATA_NOT_FOUND");
-    assert_eq!(body.message, "The requested resource was not found");
+    assert_eq!(body.error_code, Some("DATA_NOT_FOUND".into()));
+    assert_eq!(
+        body.message.as_deref(),
+        Some("The requested resource was not found")
+    );
     let listing = harness
         .iluma
         .get_cft_pep_listing()
