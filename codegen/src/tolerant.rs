@@ -85,7 +85,13 @@ fn variant_name(value: &str) -> String {
     let cleaned: String = value
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let name = cleaned.to_pascal_case();
     match name.chars().next() {
@@ -227,7 +233,10 @@ pub(crate) fn check(file: &str, document: &Value, problems: &mut Vec<SpecError>)
         if node.get("enum").is_none() || extensions::is_open_enum(node) {
             continue;
         }
-        let fix = if at.starts_with("/components/schemas/") {
+        let named = at
+            .strip_prefix("/components/schemas/")
+            .is_some_and(|rest| !rest.contains('/'));
+        let fix = if named {
             "add `x-open-enum: true`: a value the vendor adds then decodes as `Unknown` instead of \
              failing the call (requests are still refused when they carry an unlisted value)"
         } else {
@@ -360,7 +369,14 @@ fn collect<'a>(
             .flatten()
             .enumerate()
         {
-            collect(document, member, format!("{}/{i}", child(key)), seen, out, depth + 1);
+            collect(
+                document,
+                member,
+                format!("{}/{i}", child(key)),
+                seen,
+                out,
+                depth + 1,
+            );
         }
     }
 }

@@ -541,3 +541,52 @@ fn a_progenitor_panic_names_the_schema() {
         "the fix does not send the spec author to the generator's sources"
     );
 }
+
+#[test]
+fn closed_response_enums() {
+    // A named enum a response carries, without `x-open-enum`; an inline one; and a mark the
+    // generator cannot honour (not an enum, and a value clashing with `Unknown`).
+    let text = VALID
+        .replace(
+            "Thing: {type: object, properties: {id: {type: string}}}",
+            "Thing: {type: object, properties: {id: {type: string}, status: {$ref: \"#/components/schemas/Status\"}, kind: {type: string, enum: [a, b]}}}\n    \
+             Status: {type: string, enum: [done, failed]}\n    \
+             Label: {type: string, x-open-enum: true}\n    \
+             Outcome: {type: string, enum: [ok, unknown], x-open-enum: true}",
+        );
+    check(
+        "closed_response_enums",
+        &text,
+        &[],
+        &[
+            "/components/schemas/Status",
+            "add `x-open-enum: true`",
+            "/components/schemas/Thing/properties/kind",
+            "move the enum into components/schemas",
+            "not a `type: string` enum",
+            "`unknown` would be the variant `Unknown`",
+        ],
+    );
+}
+
+#[test]
+fn open_enums_generate_into_types() {
+    let text = VALID.replace(
+        "Thing: {type: object, properties: {id: {type: string}}}",
+        "Thing: {type: object, properties: {id: {type: string}, status: {$ref: \"#/components/schemas/Status\"}}}\n    \
+         Status: {type: string, enum: [done, in_progress], x-open-enum: true}",
+    );
+    let spec = parse_spec(FILE, &text).unwrap();
+    let generated = generate_from(Path::new(FILE), &spec, &vendor(&[])).unwrap();
+    // The open type sits in `types` beside progenitor's, and the struct names it by path.
+    assert!(generated.client.contains("pub enum Status {"));
+    assert!(generated.client.contains("InProgress,"));
+    assert!(generated.client.contains("Unknown(::std::string::String)"));
+    assert!(
+        generated
+            .client
+            .contains("pub status: ::std::option::Option<crate::broken::types::Status>"),
+        "{}",
+        generated.client
+    );
+}

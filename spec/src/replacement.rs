@@ -40,11 +40,13 @@ pub fn pii_replacement(schema: &Value) -> Option<String> {
         Some("integer") => "crate::Redacted<i64>",
         _ => return None,
     };
-    Some(if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        format!("Option<{base}>")
-    } else {
-        base.to_string()
-    })
+    Some(
+        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+            format!("Option<{base}>")
+        } else {
+            base.to_string()
+        },
+    )
 }
 
 #[cfg(test)]

@@ -15,4 +15,5 @@ mod schemas;
 mod spec_docs;
 mod summary;
 mod support;
+mod tolerance;
 mod wire;
