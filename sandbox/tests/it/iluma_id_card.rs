@@ -36,7 +36,7 @@ async fn ktp_magic_completed_found() {
 #[tokio::test]
 async fn ktp_magic_completed() {
     let verification = verify("3275031210930099", Some(MagicReply::Completed)).await;
-    assert_eq!(verification.status, VerificationStatus::Completed);
+    assert_eq!(verification.status, Some(VerificationStatus::Completed));
 }
 
 // Result schema: is_name_match false when the name differs from Dukcapil's record.

@@ -22,7 +22,7 @@ async fn health_is_up_without_credentials() {
         .await
         .expect("up")
         .into_inner();
-    assert_eq!(health.status, "ok");
+    assert_eq!(health.status.as_deref(), Some("ok"));
 }
 
 // Authentication: GET /v1/callback/authentication_tokens; the token is what callbacks carry.

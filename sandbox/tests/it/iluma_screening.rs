@@ -6,7 +6,7 @@
 //! Record: Get by id" sections (<https://docs.iluma.ai/#cft-pep-individual> and the following).
 
 use kyc_clients::iluma::types::{
-    IndividualScreeningRequest, MagicReply, Scope, ScreeningStatus, WatchlistDate,
+    IndividualScreeningRequest, MagicReply, Scope, ScreeningStatus, WatchlistBirthDate,
 };
 use serde_json::{Value, json};
 
@@ -136,7 +136,7 @@ async fn screening_partial_dates_of_birth_are_objects() {
         .into_inner();
     let dates = &screening.results[0].dates_of_birth;
     assert!(
-        matches!(&dates[..], [WatchlistDate::PartialDate(p)] if p.y == 1975 && p.m == 0 && p.d == 0),
+        matches!(&dates[..], [WatchlistBirthDate::PartialBirthDate(p)] if *p.y == 1975 && *p.m == 0 && *p.d == 0),
         "{dates:?}"
     );
 }
@@ -171,7 +171,10 @@ async fn screening_results_are_stored_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(listing.names, vec!["Eko Hadi Salim"]);
+    assert_eq!(
+        listing.names.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+        ["Eko Hadi Salim"]
+    );
     assert_eq!(listing.score, Some(100));
     assert_eq!(listing.scopes, vec![Scope::Other, Scope::Pep]);
     assert_eq!(listing.nationalities, vec!["ID"]);

@@ -40,7 +40,7 @@ async fn issue_on(
 }
 
 fn outcome(issuance: &CertificateIssuance) -> (CertificateStatus, Vec<RejectField>) {
-    (issuance.status, issuance.reject_fields.clone())
+    (issuance.status.clone(), issuance.reject_fields.clone())
 }
 
 // Doc tab "All Match": any other identityId is verified too.
