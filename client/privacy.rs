@@ -116,8 +116,8 @@ fn redact_at(value: &mut Value, segments: &[&str], kind: Pii) {
 /// schema's paths from the vendor catalog, e.g.
 /// `redacted_json(&screening, iluma::catalog::pii_paths("IndividualScreening"))`.
 ///
-/// The generated response types derive `Debug`, which prints every field; use this instead of
-/// `{:?}` wherever a value may reach a log.
+/// The generated types' `Debug` masks every `x-pii` field (each is a hand-written type); this
+/// gives the whole value as JSON, masked the same way, for logs that want the body.
 pub fn redacted_json<T: serde::Serialize>(value: &T, paths: &[(&str, Pii)]) -> Value {
     let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
     redact(&mut json, paths);

@@ -377,8 +377,9 @@ impl schemars::JsonSchema for Secret {
     }
 }
 
-/// Personal data (a name, a birth date, an email, a phone number, an address) in a request:
-/// the value itself for the wire, `[redacted]` for `Debug`. Dereferences to the value.
+/// Personal data (a name, a birth date, an email, a phone number, an address) in a request or
+/// a response, and the unknown fields of a tolerantly read body: the value itself for the wire,
+/// `[redacted]` for `Debug`. Dereferences to the value.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Redacted<T>(T);
 

@@ -8,7 +8,9 @@
 //! the shapes progenitor cannot generate, and a panic progenitor still raises is narrowed to the
 //! schema or operation that causes it. Nothing here edits generated text: what progenitor cannot
 //! handle is either removed from the spec before generation against an explicit list
-//! ([`VendorSpec::hand_written`]) or refused with a [`SpecError`].
+//! ([`VendorSpec::hand_written`]) or refused with a [`SpecError`], and what it should generate
+//! otherwise is said through its own settings (replacements) or through the copy of the spec it
+//! reads (the tolerant `x-undocumented` bodies).
 //!
 //! Responses are read tolerantly (module `tolerant`): enums marked `x-open-enum` get an open
 //! type with an `Unknown(String)` variant, and `x-undocumented` bodies get optional fields and
