@@ -6,7 +6,7 @@
 //! headers aside), the answer comes back unchanged, and both are checked against the vendor's
 //! spec through `kyc-spec` ([`check`]). Each violation is one JSON line of the [`Report`] as
 //! soon as it is found; `--record DIR` also writes each exchange, masked, as a fixture
-//! ([`record`]).
+//! (the `record` module).
 //!
 //! The vendors are the specs' registry (`info.x-vendor`): Kredibel, Iluma, and any spec given
 //! with [`ProxyConfig::with_spec`].

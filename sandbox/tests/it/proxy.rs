@@ -325,6 +325,47 @@ async fn the_offline_sandbox_meets_the_specs_through_the_proxy() {
     assert_eq!(run.recordings().len(), exchanges);
     assert!(secrets.iter().any(|s| s == "Eko Hadi Salim"), "{secrets:?}");
     assert_no_leak(&run, &secrets);
+    // A recording loads as a fixture: what the spec lists stays, personal data is masked.
+    let recordings: Vec<Value> = run
+        .recordings()
+        .iter()
+        .map(|text| serde_json::from_str(text).unwrap())
+        .collect();
+    let screening = recordings
+        .iter()
+        .find(|r| r["operation"] == "screen_individual" && r["response"]["status"] == 200)
+        .expect("a screening recorded");
+    assert_eq!(screening["vendor"], "iluma");
+    assert_eq!(screening["request"]["method"], "POST");
+    assert_eq!(
+        screening["request"]["path"],
+        "/v0/identity/individual_cft_peps"
+    );
+    assert_eq!(
+        screening["request"]["body"]["given_names"],
+        "[name: 14 chars]"
+    );
+    assert_eq!(screening["request"]["body"]["nationality"], "ID");
+    let status = screening["response"]["body"]["status"].as_str().unwrap();
+    assert!(
+        spec::iluma()
+            .enum_values("ScreeningStatus")
+            .contains(&status)
+    );
+    assert_eq!(screening["violations"], json!([]));
+    let certificate = recordings
+        .iter()
+        .find(|r| r["operation"] == "issue_certificate")
+        .expect("a certificate recorded");
+    let face = certificate["request"]["body"]["faceImage"]
+        .as_str()
+        .unwrap();
+    assert!(face.starts_with("[image: jpeg, "), "{face}");
+    let headers = certificate["request"]["headers"].as_array().unwrap();
+    assert!(
+        headers.contains(&json!("authorization")),
+        "names only: {headers:?}"
+    );
     let summary = run.proxy().report().summary();
     assert!(summary.contains("iluma screen_individual:"), "{summary}");
     assert!(summary.contains(" 0 violations"), "{summary}");
