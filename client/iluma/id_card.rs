@@ -9,7 +9,7 @@
 //! returns the generated response and error types.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+use crate::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 use serde_json::{Map, Value};
 
 use super::{Client, types};
@@ -252,8 +252,6 @@ impl<'a> VerifyIdCard<'a> {
 }
 
 /// A required field's value, or the error naming it.
-// The error type is progenitor's, the one every generated method returns.
-#[allow(clippy::result_large_err)]
 fn required<T>(
     value: Result<Option<T>, String>,
     field: &str,
