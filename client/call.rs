@@ -237,6 +237,9 @@ impl std::fmt::Debug for CallSettings {
 }
 
 /// Before sending: validate against the spec, then authenticate.
+// `Error` holds an unread response and a decoded error body inline, because the generated code
+// constructs its variants from them; it is large, as progenitor's was.
+#[allow(clippy::result_large_err)]
 pub(crate) fn pre<E>(
     settings: &CallSettings,
     request: &mut Request,

@@ -314,9 +314,12 @@ fn stub_clients(base_url: &str) -> (kredibel::Client, iluma::Client) {
         no_retries(),
     )
     .unwrap();
-    let iluma =
-        iluma::Client::with_options(Environment::Custom(base_url.to_string()), ILUMA_KEY, no_retries())
-            .unwrap();
+    let iluma = iluma::Client::with_options(
+        Environment::Custom(base_url.to_string()),
+        ILUMA_KEY,
+        no_retries(),
+    )
+    .unwrap();
     (kredibel, iluma)
 }
 
@@ -431,7 +434,10 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
         json!({"api_keys": [{"key": API_KEY_SENT_BACK}], "owner": GIVEN_NAMES}),
     );
     let err = api_keys(&iluma).await;
-    assert!(matches!(err, kyc_clients::Error::UnexpectedResponse(_)), "{err:?}");
+    assert!(
+        matches!(err, kyc_clients::Error::UnexpectedResponse(_)),
+        "{err:?}"
+    );
     let text = check_iluma("an unexpected status", err);
     assert!(text.contains("HTTP 418"), "{text}");
 
@@ -518,10 +524,16 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
     };
     let (kredibel, iluma) = stub_clients(&closed);
     let err = api_keys(&iluma).await;
-    assert!(matches!(err, kyc_clients::Error::CommunicationError(_)), "{err:?}");
+    assert!(
+        matches!(err, kyc_clients::Error::CommunicationError(_)),
+        "{err:?}"
+    );
     let text = check_iluma("a transport failure", err);
     assert!(text.contains("could not connect"), "{text}");
-    check_kredibel("a Kredibel transport failure", biometric(&kredibel, NIK).await);
+    check_kredibel(
+        "a Kredibel transport failure",
+        biometric(&kredibel, NIK).await,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,7 +551,7 @@ const DEBUG_NOT_YET_REDACTING: &[&str] = &[
 ];
 
 /// Every string (and long number) under `path` (a catalog `pii_paths` entry) of `value`.
-fn values_at<'v>(value: &'v serde_json::Value, path: &str, out: &mut Vec<String>) {
+fn values_at(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
     let (first, rest) = match path.split_once('.') {
         Some((first, rest)) => (first, Some(rest)),
         None => (path, None),
