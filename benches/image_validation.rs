@@ -21,7 +21,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kyc_clients::image::{ImageFormat, ImageRule, inspect, inspect_base64};
 
 /// 4 MiB, Kredibel's `faceImage` maximum.
-const SIZE: usize = 4 * 1024 * 1024;
+const SIZE: usize = 4_000_000;
 
 /// A 3024×4032 JPEG of exactly `SIZE` bytes, its frame header after 60 KB of EXIF.
 fn phone_photo() -> Vec<u8> {

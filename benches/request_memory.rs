@@ -80,8 +80,8 @@ fn main() {
 
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = status_kib("VmRSS:");
-    let face = jpeg(1080, 1440, 4 * 1024 * 1024);
-    let card = jpeg(1600, 1000, 2 * 1024 * 1024);
+    let face = jpeg(1080, 1440, 4_000_000);
+    let card = jpeg(1600, 1000, 2_000_000);
     let encoded = encoded_size(&face, &card);
     runtime.block_on(issue(&client, face, card));
     let peak = status_kib("VmHWM:");

@@ -16,16 +16,21 @@
 //! use kyc_clients::{Environment, kredibel};
 //!
 //! let client = kredibel::Client::with_api_key(Environment::Sandbox, "my-sandbox-key")?;
-//! let verification = client
-//!     .verify_biometric()
+//! let issued = client
+//!     .issue_certificate()
 //!     .body(
-//!         kredibel::types::BiometricVerificationRequest::builder()
+//!         kredibel::types::CertificateIssuanceRequest::builder()
 //!             .identity_id("1234567890123456")
-//!             .face_image("/9j/4AAQSkZJRg=="),
+//!             .full_name("ASEP SUPRIYADI")
+//!             .birth_date("1990-07-06".parse::<chrono::NaiveDate>()?)
+//!             .email_address("test@email.com")
+//!             .phone_number("621234567890")
+//!             .face_image(std::fs::read("selfie.jpg")?)
+//!             .identity_image(std::fs::read("ktp.jpg")?),
 //!     )
 //!     .send()
 //!     .await?;
-//! println!("face matches: {:?}", verification.data.response.face);
+//! println!("certificate: {}", issued.data.status);
 //! # Ok(())
 //! # }
 //! ```

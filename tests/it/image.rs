@@ -216,7 +216,7 @@ fn jpeg_without_frame_header_or_cut_short_is_refused() {
     let error = inspect_both(cut).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "is a JPEG that ends after 3.9 KB (4,000 bytes), before its frame header (SOF), which gives its size"
+        "is a JPEG that ends after 4,000 bytes (4 KB), before its frame header (SOF), which gives its size"
     );
     // A missing marker where one should be.
     // SOI (2), then APP1: marker (2), length (2), 5,000 bytes; the next marker is at 5,006.
@@ -533,7 +533,7 @@ fn rule_messages_give_the_rule_and_the_size_or_shape() {
     let rule = ImageRule {
         formats: vec![ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::Svg],
         min_bytes: Some(102_400),
-        max_bytes: Some(4_194_304),
+        max_bytes: Some(4_000_000),
         min_width: Some(480),
         min_height: Some(640),
     };
@@ -547,12 +547,12 @@ fn rule_messages_give_the_rule_and_the_size_or_shape() {
     );
     assert_eq!(
         rule.check(&small).unwrap_err().to_string(),
-        "is 51.2 KB (52,431 bytes); the minimum is 100 KB (102,400 bytes)"
+        "is 52,431 bytes; the minimum is 102,400 bytes (100 KB)"
     );
-    let large = inspect(&png(480, 640, 4_194_305)).unwrap();
+    let large = inspect(&png(480, 640, 4_000_001)).unwrap();
     assert_eq!(
         rule.check(&large).unwrap_err().to_string(),
-        "is 4 MB (4,194,305 bytes); the maximum is 4 MB (4,194,304 bytes)"
+        "is 4,000,001 bytes; the maximum is 4,000,000 bytes (4 MB)"
     );
     let tiny = inspect(&jpeg(320, 240, 200_000)).unwrap();
     assert_eq!(
@@ -580,7 +580,7 @@ fn rule_messages_give_the_rule_and_the_size_or_shape() {
     // Boundaries are inclusive.
     let exact = inspect(&jpeg(480, 640, 102_400)).unwrap();
     assert_eq!(rule.check(&exact), Ok(()));
-    let exact_max = inspect(&png(480, 640, 4_194_304)).unwrap();
+    let exact_max = inspect(&png(480, 640, 4_000_000)).unwrap();
     assert_eq!(rule.check(&exact_max), Ok(()));
 }
 
@@ -742,15 +742,15 @@ fn the_specs_image_rules_are_the_documented_limits() {
         vec![
             (
                 "BiometricFaceImage".to_string(),
-                rule(all(), None, 1_048_576, None)
+                rule(all(), None, 1_000_000, None)
             ),
             (
                 "FaceImage".to_string(),
-                rule(all(), Some(102_400), 4_194_304, Some((480, 640)))
+                rule(all(), Some(102_400), 4_000_000, Some((480, 640)))
             ),
             (
                 "IdentityCardImage".to_string(),
-                rule(all(), Some(102_400), 2_097_152, Some((480, 360)))
+                rule(all(), Some(102_400), 2_000_000, Some((480, 360)))
             ),
         ]
     );
@@ -761,7 +761,7 @@ fn the_specs_image_rules_are_the_documented_limits() {
             rule(
                 vec![ImageFormat::Jpeg, ImageFormat::Png],
                 Some(102_400),
-                512_000,
+                500_000,
                 Some((500, 500))
             )
         )]

@@ -249,7 +249,7 @@ async fn a_bad_request_never_reaches_the_sandbox() {
         (
             request().face_image(small_face),
             "faceImage",
-            "minimum is 100 KB",
+            "minimum is 102,400 bytes",
         ),
         (request().face_image(low_res_face), "faceImage", "480"),
         (request().identity_image(gif), "identityImage", ""),

@@ -71,53 +71,6 @@ fn every_operation_schema_and_property_is_described() {
     }
 }
 
-/// The NIKs the Kredibel docs name for sandbox scenarios, read from the vendor docs when they
-/// sit beside the repository (as in CI and on developer machines).
-fn documented_niks(doc: &str) -> Option<Vec<String>> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/vendor-docs")
-        .join(doc);
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut niks: Vec<String> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| s.len() == 16)
-        .map(str::to_string)
-        .collect();
-    niks.sort();
-    niks.dedup();
-    Some(niks)
-}
-
-#[test]
-fn every_documented_kredibel_sandbox_nik_is_a_spec_example() {
-    let vendor = vendors()
-        .into_iter()
-        .find(|v| v.name == "kredibel")
-        .unwrap();
-    let examples = examples(&vendor.spec);
-    for (doc, operation) in [
-        ("kredibel-certificate-issuance.md", "issue_certificate"),
-        ("kredibel-biometric-verification.md", "verify_biometric"),
-    ] {
-        let Some(niks) = documented_niks(doc) else {
-            eprintln!("shared/vendor-docs/{doc} is not beside the repository; skipping");
-            continue;
-        };
-        assert!(!niks.is_empty());
-        for nik in niks {
-            let found = examples.iter().any(|e| {
-                e.operation_id == operation
-                    && e.place == "request"
-                    && e.value["identityId"] == serde_json::json!(nik)
-            });
-            assert!(
-                found,
-                "{doc} names NIK {nik}, but {operation} has no request example with it"
-            );
-        }
-    }
-}
-
 #[test]
 fn response_examples_pair_with_request_examples() {
     // Every request example of a Kredibel scenario has the response example of the same name,

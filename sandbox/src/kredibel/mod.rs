@@ -145,8 +145,8 @@ mod tests {
         let limit = |name| body_limit(&spec.image_fields(spec.schema(name).unwrap()));
         assert_eq!(
             limit("CertificateIssuanceRequest"),
-            (4_194_304 + 2_097_152) / 3 * 4 + 4 + 65_536
+            (4_000_000 + 2_000_000) / 3 * 4 + 4 + 65_536
         );
-        assert_eq!(limit("BiometricVerificationRequest"), 1_398_104 + 65_536);
+        assert_eq!(limit("BiometricVerificationRequest"), 1_333_336 + 65_536);
     }
 }

@@ -30,8 +30,8 @@
 //!
 //! Error messages and rule violations describe the image by its format, size and shape only;
 //! they never contain its content. They are predicates written to follow a field name, as a
-//! request validator prints them: `faceImage: is 51.2 KB (52,431 bytes); the minimum is 100 KB
-//! (102,400 bytes)`.
+//! request validator prints them: `faceImage: is 52,431 bytes; the minimum is 102,400 bytes
+//! (100 KB)`.
 //!
 //! ```
 //! use kyc_spec::image::{ImageFormat, ImageRule, inspect};
@@ -56,7 +56,7 @@
 //! let violation = rule.check(&info).unwrap_err();
 //! assert_eq!(
 //!     violation.to_string(),
-//!     "is 33 bytes; the minimum is 100 KB (102,400 bytes)"
+//!     "is 33 bytes; the minimum is 102,400 bytes (100 KB)"
 //! );
 //! # Ok::<(), kyc_spec::image::ImageError>(())
 //! ```

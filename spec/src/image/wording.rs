@@ -12,26 +12,28 @@ pub(super) fn with_article(name: &str) -> String {
     format!("{} {name}", if vowel_sound { "an" } else { "a" })
 }
 
-/// A byte count as people read it: `512 bytes`, `51.2 KB (52,431 bytes)`,
-/// `4 MB (4,194,304 bytes)`. KB and MB are 1024 and 1024² (as the specs read them); the
-/// decimal is truncated, so a size just under a limit never prints as the limit.
+/// A byte count as people read it: the exact count first, then, when it is a whole number
+/// of KB or MB, that too: `51,231 bytes`, `102,400 bytes (100 KB)`, `4,000,000 bytes (4 MB)`.
+/// The vendors write limits as "100KB" or "4MB" and the specs read a KB as 1,000 or 1,024
+/// bytes, whichever refuses more, so a rounded size could look equal to a limit it breaks;
+/// exact counts never do.
 pub(super) struct Size(pub(super) usize);
 
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bytes = self.0;
-        let (unit, scale) = match bytes {
-            0..1024 => return write!(f, "{bytes} bytes"),
-            1024..1_048_576 => ("KB", 1024),
-            _ => ("MB", 1_048_576),
-        };
-        // Tenths, truncated, in integers: no float rounding up to the limit.
-        let tenths = bytes as u128 * 10 / scale;
-        let (whole, tenth) = (tenths / 10, tenths % 10);
-        if tenth == 0 {
-            write!(f, "{whole} {unit} ({} bytes)", Thousands(bytes))
-        } else {
-            write!(f, "{whole}.{tenth} {unit} ({} bytes)", Thousands(bytes))
+        write!(f, "{} bytes", Thousands(bytes))?;
+        let whole = [
+            ("MB", 1_000_000),
+            ("MB", 1_048_576),
+            ("KB", 1_000),
+            ("KB", 1_024),
+        ]
+        .into_iter()
+        .find(|(_, scale)| bytes > 0 && bytes.is_multiple_of(*scale));
+        match whole {
+            Some((unit, scale)) => write!(f, " ({} {unit})", bytes / scale),
+            None => Ok(()),
         }
     }
 }
@@ -59,10 +61,13 @@ mod tests {
     #[test]
     fn sizes_read_as_the_specs_write_them() {
         assert_eq!(Size(512).to_string(), "512 bytes");
-        assert_eq!(Size(52_431).to_string(), "51.2 KB (52,431 bytes)");
-        assert_eq!(Size(102_400).to_string(), "100 KB (102,400 bytes)");
-        assert_eq!(Size(102_399).to_string(), "99.9 KB (102,399 bytes)");
-        assert_eq!(Size(4_194_304).to_string(), "4 MB (4,194,304 bytes)");
+        assert_eq!(Size(52_431).to_string(), "52,431 bytes");
+        assert_eq!(Size(102_400).to_string(), "102,400 bytes (100 KB)");
+        assert_eq!(Size(102_399).to_string(), "102,399 bytes");
+        assert_eq!(Size(4_194_304).to_string(), "4,194,304 bytes (4 MB)");
+        assert_eq!(Size(4_000_000).to_string(), "4,000,000 bytes (4 MB)");
+        assert_eq!(Size(500_000).to_string(), "500,000 bytes (500 KB)");
+        assert_eq!(Size(0).to_string(), "0 bytes");
         assert_eq!(Thousands(0).to_string(), "0");
         assert_eq!(Thousands(1_000_000).to_string(), "1,000,000");
     }

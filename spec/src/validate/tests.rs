@@ -302,7 +302,7 @@ fn each_rule_is_named_with_the_path_and_a_message_without_the_value() {
             ),
             "face",
             Rule::MaxBytes,
-            "is 1 KB (1,033 bytes); the maximum is 1000 bytes",
+            "is 1,033 bytes; the maximum is 1,000 bytes (1 KB)",
         ),
         (
             with("face", json!(base64(&png(20, 20)[..20]))),
