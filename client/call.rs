@@ -6,9 +6,10 @@
 //!   operation's `security` asks for them;
 //! - [`exec`]: send, retrying only what the spec says is never billed ([`RetryPolicy`]), inside a
 //!   `tracing` span per call that records vendor, operation, attempt, status and latency —
-//!   never a body, a header value or a URL query; then read the answer in full and hand the
-//!   generated code a response rebuilt without its URL, carrying the vendor and operation
-//!   ([`CallContext`]) that its errors name.
+//!   never a body, a header value or a URL query; then read the answer in full, report where
+//!   it differs from the spec in ways the client tolerates (`crate::drift`, `kyc.drift`
+//!   events), and hand the generated code a response rebuilt without its URL, carrying the
+//!   vendor and operation ([`CallContext`]) that its errors name.
 
 use std::time::{Duration, Instant};
 
@@ -298,12 +299,19 @@ pub(crate) async fn exec(
     .map_err(reqwest::Error::without_url)
 }
 
-/// The answer read in full and rebuilt without its URL, carrying `call`.
+/// The answer read in full, checked for drift, and rebuilt without its URL, carrying `call`.
 async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
+    crate::drift::report(
+        call.vendor.spec(),
+        call.vendor.name(),
+        call.operation,
+        status.as_u16(),
+        &body,
+    );
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;

@@ -48,6 +48,7 @@ mod call;
 pub mod catalog;
 mod config;
 mod decode;
+mod drift;
 mod error;
 pub mod iluma;
 pub mod kredibel;
