@@ -216,3 +216,13 @@ async fn every_iluma_error_code_is_typed_and_not_charged() {
     );
     assert!(matches!(err, VendorError::UnexpectedStatus(418)), "{err}");
 }
+
+#[test]
+fn errors_can_cross_threads_and_be_boxed() {
+    fn boxable<T: std::error::Error + Send + Sync + 'static>() {}
+    boxable::<kyc_clients::Error<kredibel::types::KredibelError>>();
+    boxable::<kyc_clients::Error<iluma::types::IlumaError>>();
+    boxable::<kredibel::Error>();
+    boxable::<iluma::Error>();
+    boxable::<kyc_clients::DecodeError>();
+}
