@@ -258,6 +258,7 @@ pub(crate) fn pre<E>(
     {
         return Err(Error::InvalidRequest(violation.to_string()));
     }
+    warn_if_deprecated(settings, info.operation_id);
     if let Some(authorization) = &settings.authorization
         && crate::catalog::requires_auth(settings.vendor.operations(), info.operation_id)
     {
@@ -266,6 +267,40 @@ pub(crate) fn pre<E>(
             .insert(AUTHORIZATION, authorization.clone());
     }
     Ok(())
+}
+
+/// One WARN per process and deprecated operation (the spec's `deprecated: true`), the first time
+/// it is called: progenitor emits no `#[deprecated]` for operations, so this is how a caller
+/// hears of it before the vendor's end date (`x-sunset`, when the spec knows one).
+fn warn_if_deprecated(settings: &CallSettings, operation_id: &str) {
+    static WARNED: std::sync::Mutex<Vec<(&'static str, String)>> =
+        std::sync::Mutex::new(Vec::new());
+    let vendor = settings.vendor.name();
+    let Some(operation) = settings
+        .vendor
+        .spec()
+        .operation(operation_id)
+        .filter(|op| op.deprecated)
+    else {
+        return;
+    };
+    let mut warned = WARNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if warned
+        .iter()
+        .any(|(v, op)| *v == vendor && op == operation_id)
+    {
+        return;
+    }
+    warned.push((vendor, operation_id.to_string()));
+    tracing::warn!(
+        target: "kyc.deprecated",
+        vendor,
+        operation = operation_id,
+        sunset = operation.sunset.as_deref().unwrap_or("not announced"),
+        "the vendor has deprecated this operation; plan to move off it",
+    );
 }
 
 /// Sends the request, retrying what the policy allows, inside one span per call, and reads

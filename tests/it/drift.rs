@@ -405,3 +405,61 @@ async fn an_answer_as_the_spec_says_is_silent() {
         .unwrap();
     assert_eq!(drift.take(), []);
 }
+
+/// Counts `kyc.deprecated` events.
+#[derive(Clone, Default)]
+struct Deprecations(Arc<Mutex<Vec<Event>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Deprecations {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "kyc.deprecated" {
+            let mut fields = Event::new();
+            fields.insert("level".into(), event.metadata().level().to_string());
+            event.record(&mut Fields(&mut fields));
+            self.0.lock().unwrap().push(fields);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deprecated_operation_warns_once_per_process() {
+    let deprecations = Deprecations::default();
+    let subscriber = tracing_subscriber::registry().with(deprecations.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    assert!(
+        kredibel::spec()
+            .operation("verify_biometric")
+            .is_some_and(|op| op.deprecated),
+        "the spec marks verify_biometric deprecated (the vendor files it under [Deprecated])"
+    );
+    // Nothing listens on port 1: the warning comes before sending, the call then fails.
+    let client = kredibel::Client::with_options(
+        Environment::Custom("http://127.0.0.1:1".into()),
+        "kredibel-key",
+        kyc_clients::ClientOptions {
+            retry: kyc_clients::RetryPolicy::none(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let sent = client
+            .verify_biometric()
+            .body(
+                kredibel::types::BiometricVerificationRequest::builder()
+                    .identity_id(NIK)
+                    .face_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
+                        480, 640, 20_000,
+                    ))),
+            )
+            .send()
+            .await;
+        assert!(sent.is_err(), "nothing listens on 127.0.0.1:1");
+    }
+    let events = std::mem::take(&mut *deprecations.0.lock().unwrap());
+    assert_eq!(events.len(), 1, "one warning for two calls: {events:?}");
+    assert_eq!(events[0]["level"], "WARN");
+    assert_eq!(events[0]["operation"], "verify_biometric");
+    assert_eq!(events[0]["sunset"], "not announced");
+    assert!(!format!("{events:?}").contains(NIK));
+}
