@@ -9,6 +9,9 @@
 //! - a field the schema does not declare, and a whole body without a schema, keeps its shape
 //!   and loses its values (`"[string: 5 chars]"`, `"[number]"`): a vendor's new field may hold
 //!   personal data the spec does not know about yet.
+//!
+//! Stricter than [`PiiKind::mask`], the form logs show (which keeps a NIK's first and last
+//! four digits and an email's domain): a file outlives the exchange and travels further.
 
 use serde_json::{Map, Value};
 
