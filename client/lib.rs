@@ -9,7 +9,8 @@
 //! its `types`, and adds what is written by hand: the constructor that applies the vendor's
 //! auth ([`kredibel::Client::with_api_key`], [`iluma::Client::with_api_key`]), and for Iluma the
 //! multipart KTP verification that progenitor cannot generate. [`catalog`] describes every
-//! operation and schema of both specs as data.
+//! operation and schema of both specs as data. [`vendor`] is how a crate of its own adds a
+//! third vendor on the same hooks.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -47,6 +48,7 @@ pub mod nik;
 pub mod privacy;
 mod redacted;
 mod transport;
+pub mod vendor;
 
 /// The one reader of the specs (`kyc-spec`): what [`kredibel::spec`] and [`iluma::spec`] return
 /// (servers, auth, key prefixes, schemas), and the request validator every call runs.
