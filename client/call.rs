@@ -121,7 +121,10 @@ pub struct Vendor {
 impl Vendor {
     /// The vendor whose spec `spec` returns (read on first use) and whose operations are
     /// `operations` (the generated `catalog::OPERATIONS`).
-    pub const fn new(spec: fn() -> &'static kyc_spec::Spec, operations: &'static [Operation]) -> Self {
+    pub const fn new(
+        spec: fn() -> &'static kyc_spec::Spec,
+        operations: &'static [Operation],
+    ) -> Self {
         Self { spec, operations }
     }
 

@@ -333,7 +333,14 @@ mod tests {
             issues(spec, "BiometricVerificationRequest", body)
         };
         let problem = |text: &str| face(text.to_string())[0].2;
-        for text in ["QQ", "QR==", "QU I=", "QUJD\n", "-_9z", "data:image/png;base64,QUJD"] {
+        for text in [
+            "QQ",
+            "QR==",
+            "QU I=",
+            "QUJD\n",
+            "-_9z",
+            "data:image/png;base64,QUJD",
+        ] {
             assert_eq!(problem(text), Problem::Base64, "{text:?}");
         }
         assert_eq!(problem("R0lGODlhAQABAAAAACw="), Problem::ImageFormat);
@@ -356,7 +363,10 @@ mod tests {
         let fields = fields.as_object().unwrap();
         let small = Image::jpeg(600, 600).bytes(50_000);
         let found = validate_form(spec, schema, fields, &[("selfie", &small)]);
-        let mut found: Vec<_> = found.iter().map(|i| (i.field.as_str(), i.problem)).collect();
+        let mut found: Vec<_> = found
+            .iter()
+            .map(|i| (i.field.as_str(), i.problem))
+            .collect();
         found.sort_by_key(|(field, _)| *field);
         assert_eq!(
             found,

@@ -196,7 +196,12 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         .map(|(bytes, _)| (field, &bytes[..]))
         .collect();
     let mut issues = form.issues;
-    issues.extend(validation::validate_form(spec, schema, &form.fields, &files));
+    issues.extend(validation::validate_form(
+        spec,
+        schema,
+        &form.fields,
+        &files,
+    ));
     if let Err(response) = refusal(field, &issues, form.selfie.as_ref()) {
         return *response;
     }

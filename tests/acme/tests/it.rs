@@ -28,7 +28,9 @@ async fn sandbox(config: SandboxConfig) -> (Sandbox, String) {
     let sandbox = Sandbox::start_with(config.with_spec(acme_spec()))
         .await
         .expect("the sandbox starts on 127.0.0.1");
-    let url = sandbox.url("acme").expect("the sandbox serves the acme spec");
+    let url = sandbox
+        .url("acme")
+        .expect("the sandbox serves the acme spec");
     (sandbox, url)
 }
 
