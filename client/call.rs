@@ -1,27 +1,31 @@
 //! What happens around every call, for both vendors: the generated code calls the
-//! `ClientHooks` implemented in `kredibel` and `iluma`, which forward here.
+//! [`ClientHooks`] implemented in `kredibel` and `iluma`, which forward here.
 //!
 //! - [`pre`]: refuse a request that breaks the spec's limits (nothing is sent; the check is
 //!   `kyc_spec::validate`, shared with the sandbox), then add the credentials if the
 //!   operation's `security` asks for them;
 //! - [`exec`]: send, retrying only what the spec says is never billed ([`RetryPolicy`]), inside a
 //!   `tracing` span per call that records vendor, operation, attempt, status and latency —
-//!   never a body, a header value or a URL query.
+//!   never a body, a header value or a URL query; then read the answer in full, report where
+//!   it differs from the spec in ways the client tolerates (`crate::drift`, `kyc.drift`
+//!   events), and hand the generated code a response rebuilt without its URL, carrying the
+//!   vendor and operation ([`CallContext`]) that its errors name.
 
 use std::time::{Duration, Instant};
 
 use kyc_spec::validate::Validator;
-use progenitor_client::{Error, OperationInfo};
+use progenitor_support::{ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response};
 use tracing::Instrument as _;
 
+use crate::Error;
 use crate::catalog::Operation;
 
 /// What a vendor module contains around its generated code: the generated client (with its
 /// lint allowances), the catalog, the embedded spec, the vendor's [`Vendor`] handle (`VENDOR`),
 /// `Client::connect` (the client of an environment, from the spec's registry entry), and the
-/// `ClientHooks` that route every call through [`pre`] and [`exec`]. A macro because the
+/// [`ClientHooks`] that route every call through [`pre`] and [`exec`]. A macro because the
 /// `include!` paths must be literals: `$vendor` names the files `build.rs` wrote to `OUT_DIR`
 /// (`<vendor>_client.rs`, `<vendor>_catalog.rs`, `<vendor>_spec.json`).
 ///
@@ -88,25 +92,64 @@ macro_rules! vendor_client {
             }
         }
 
-        impl progenitor_client::ClientHooks<$crate::CallSettings> for Client {
+        impl $crate::ClientHooks<$crate::CallSettings> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
+                info: &$crate::OperationInfo,
+            ) -> Result<(), $crate::Error<E>> {
                 $crate::vendor::pre(&self.inner, request, info)
             }
 
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
+                info: &$crate::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                use progenitor_client::ClientInfo as _;
+                use $crate::ClientInfo as _;
                 $crate::vendor::exec(self.client(), &self.inner, request, info).await
             }
         }
     };
+}
+
+/// The hooks every generated method calls around sending (the generated code names this
+/// trait through `progenitor_client`, which is this crate): progenitor's own trait, with this
+/// crate's [`Error`] in place of progenitor's. The generated code also implements it, with
+/// the defaults, for `&Client`; method lookup picks the vendor modules' impl on `Client`.
+// Public for the generated code of a vendor crate (`kyc_clients::vendor`); the futures need
+// no `Send` bound beyond what the generated methods already require.
+#[allow(async_fn_in_trait)]
+pub trait ClientHooks<Inner = ()>
+where
+    Self: ClientInfo<Inner>,
+{
+    /// Before sending: may change the request, or refuse it.
+    async fn pre<E>(&self, _request: &mut Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// After the answer, before it is decoded.
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// Sends the request.
+    async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
+        self.client().execute(request).await
+    }
+}
+
+/// Which call an answer belongs to: put in the rebuilt response's extensions by [`exec`], read
+/// back by [`crate::ResponseValue`] and the errors, which name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CallContext {
+    pub(crate) vendor: Vendor,
+    pub(crate) operation: &'static str,
 }
 
 /// A vendor a generated client talks to: its spec (servers, auth, key prefixes, request
@@ -149,6 +192,15 @@ impl Vendor {
         self.spec().status_charged(status) == Some(false)
     }
 }
+
+/// Vendors are told apart by name (`info.x-vendor`, unique in a program).
+impl PartialEq for Vendor {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Vendor {}
 
 impl std::fmt::Debug for Vendor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -233,7 +285,8 @@ impl std::fmt::Debug for CallSettings {
 }
 
 /// Before sending: validate against the spec, then authenticate.
-// The error type is progenitor's, as the hook's signature requires.
+// `Error` holds an unread response and a decoded error body inline, because the generated code
+// constructs its variants from them; it is large, as progenitor's was.
 #[allow(clippy::result_large_err)]
 pub fn pre<E>(
     settings: &CallSettings,
@@ -262,7 +315,10 @@ pub fn pre<E>(
     Ok(())
 }
 
-/// Sends the request, retrying what the policy allows, inside one span per call.
+/// Sends the request, retrying what the policy allows, inside one span per call, and reads
+/// the answer in full. The response handed back is rebuilt from its status, headers and body:
+/// no URL (its query can hold a single-use token), and the [`CallContext`] its errors name.
+/// Transport errors lose their URL too.
 pub async fn exec(
     client: &reqwest::Client,
     settings: &CallSettings,
@@ -277,9 +333,38 @@ pub async fn exec(
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    send_with_retries(client, settings, request)
-        .instrument(span)
-        .await
+    let call = CallContext {
+        vendor: settings.vendor,
+        operation: info.operation_id,
+    };
+    async {
+        let response = send_with_retries(client, settings, request).await?;
+        rebuild(response, call).await
+    }
+    .instrument(span)
+    .await
+    .map_err(reqwest::Error::without_url)
+}
+
+/// The answer read in full, checked for drift, and rebuilt without its URL, carrying `call`.
+async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
+    crate::drift::report(
+        call.vendor.spec(),
+        call.vendor.name(),
+        call.operation,
+        status.as_u16(),
+        &body,
+    );
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(call);
+    Ok(Response::from(rebuilt))
 }
 
 async fn send_with_retries(
@@ -382,7 +467,9 @@ pub(crate) struct Transport<'a>(pub(crate) &'a reqwest::Error);
 impl std::fmt::Display for Transport<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let err = self.0;
-        let kind = if err.is_connect() {
+        let kind = if err.is_builder() {
+            "the request could not be built"
+        } else if err.is_connect() {
             "could not connect"
         } else if err.is_timeout() {
             "timed out"

@@ -47,17 +47,21 @@ pub struct Parameter {
 pub struct Decoded {
     /// The value as the generated type serializes it. A faithful type gives back its input.
     pub reencoded: serde_json::Value,
+    /// The decoded value's `Debug` output (`{:?}`), which the privacy tests read: it must not
+    /// show the personal data the value holds.
+    pub debug: String,
 }
 
 impl Decoded {
     /// Decodes `value` as `T` and encodes it back.
     pub fn of<T>(value: serde_json::Value) -> Result<Self, serde_json::Error>
     where
-        T: serde::de::DeserializeOwned + serde::Serialize,
+        T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
     {
         let typed: T = serde_json::from_value(value)?;
         Ok(Self {
             reencoded: serde_json::to_value(&typed)?,
+            debug: format!("{typed:?}"),
         })
     }
 }

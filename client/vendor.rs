@@ -7,12 +7,16 @@
 //! "kyc_clients::CallSettings"`, writing `<vendor>_client.rs`, `<vendor>_catalog.rs` and
 //! `<vendor>_spec.json` to `OUT_DIR` (as the root `build.rs` of `kyc-clients` does).
 //!
-//! **The crate**: the generated code names the library's types from the crate root
-//! (`crate::catalog`, `crate::privacy`, and the hand-written types that replace fields marked
-//! `x-pii`: `crate::Nik`, `crate::Base64Image`, `crate::Secret`, `crate::Redacted`), so the root
-//! re-exports them, and a module holds the vendor:
+//! **The crate**: the generated code reaches its run-time support through the path
+//! `progenitor_client`, which for a vendor of this library is `kyc_clients` itself (its
+//! [`Error`](crate::Error), [`ResponseValue`](crate::ResponseValue) and hooks, whose errors
+//! never print a body, header value or URL); and it names the library's types from the crate
+//! root (`crate::catalog`, `crate::privacy`, and the hand-written types that replace fields
+//! marked `x-pii`: `crate::Nik`, `crate::Base64Image`, `crate::Secret`, `crate::Redacted`). So
+//! the root says both, and a module holds the vendor:
 //!
 //! ```ignore
+//! extern crate kyc_clients as progenitor_client;
 //! pub use kyc_clients::{Base64Image, Nik, Redacted, Secret, catalog, privacy};
 //!
 //! pub mod acme {
@@ -35,8 +39,8 @@
 //! through: the request checked against the spec before it is sent, the credentials added
 //! where the operation's `security` asks for them, retries of what the spec marks never billed,
 //! and a `kyc.call` span. The crate depends on what the generated code names: `kyc-clients`,
-//! `progenitor-client`, `reqwest`, `serde`, `serde_json`, `schemars` (and `chrono`, `uuid`,
-//! `regress` when the spec has dates, UUIDs or patterns).
+//! `reqwest`, `serde`, `serde_json`, `schemars` (and `chrono`, `uuid`, `regress` when the spec
+//! has dates, UUIDs or patterns); not on `progenitor-client`, whose path is `kyc_clients`.
 
 pub use crate::call::Vendor;
 

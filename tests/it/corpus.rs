@@ -24,9 +24,8 @@ use std::collections::BTreeSet;
 use kyc_clients::image::sample::Image;
 use kyc_clients::spec::Spec;
 use kyc_clients::spec::validate::{Rule, Validator};
-use kyc_clients::{Base64Image, ClientOptions, Environment, iluma, kredibel};
+use kyc_clients::{Base64Image, ClientOptions, Environment, OperationInfo, iluma, kredibel};
 use kyc_sandbox::Sandbox;
-use progenitor_client::OperationInfo;
 use serde_json::{Map, Value, json};
 
 const KREDIBEL_KEY: &str = "corpus-key";
@@ -679,7 +678,7 @@ fn client_json(case: &JsonCase, connection: &Connection) -> Verdict {
     };
     match kyc_clients::vendor::pre::<()>(&connection.settings, &mut request, &info) {
         Ok(()) => Verdict::Accepted,
-        Err(progenitor_client::Error::InvalidRequest(message)) => Verdict::Refused {
+        Err(kyc_clients::Error::InvalidRequest(message)) => Verdict::Refused {
             fields: field_of(&message),
             code: None,
         },
@@ -847,7 +846,7 @@ async fn client_and_sandbox_agree_on_every_case() {
 
         let before = sandbox.requests().count("verify_id_card");
         let client_verdict = match ktp(&client, &case).send().await {
-            Err(progenitor_client::Error::InvalidRequest(message)) => Verdict::Refused {
+            Err(kyc_clients::Error::InvalidRequest(message)) => Verdict::Refused {
                 fields: field_of(&message),
                 code: None,
             },

@@ -5,6 +5,7 @@
 
 mod callbacks;
 mod corpus;
+mod drift;
 mod errors;
 mod examples;
 mod id_card_multipart;

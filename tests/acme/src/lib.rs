@@ -7,7 +7,10 @@
 //! authenticated with the spec's scheme, retried where the spec says an answer is never billed,
 //! and traced — as a Kredibel or Iluma call is.
 
-// The generated code names these from the crate root (see `kyc_clients::vendor`).
+// The generated code reaches its run-time support through the path `progenitor_client`: for a
+// vendor of this library that is `kyc_clients` (its errors, response values and hooks). It
+// names the library's types from the crate root too (see `kyc_clients::vendor`).
+extern crate kyc_clients as progenitor_client;
 pub use kyc_clients::{Base64Image, Nik, Redacted, Secret, catalog, privacy};
 
 pub mod acme {

@@ -123,7 +123,7 @@ async fn the_spec_image_rule_is_checked_before_sending() {
             .send()
             .await
             .expect_err(case);
-        let progenitor_client::Error::InvalidRequest(message) = &error else {
+        let kyc_clients::Error::InvalidRequest(message) = &error else {
             panic!("{case}: refused after sending: {error:?}");
         };
         assert!(message.starts_with("selfie: "), "{case}: {message}");
