@@ -317,7 +317,7 @@ pub fn pre<E>(
 
 /// Sends the request, retrying what the policy allows, inside one span per call, and reads
 /// the answer in full. The response handed back is rebuilt from its status, headers and body:
-/// no URL (its query can hold a single-use token), and the [`CallContext`] its errors name.
+/// no URL (its query can hold a single-use token), and the call context (`CallContext`) its errors name.
 /// Transport errors lose their URL too.
 pub async fn exec(
     client: &reqwest::Client,

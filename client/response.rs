@@ -35,9 +35,7 @@ impl<T: DeserializeOwned> ResponseValue<T> {
     /// that does not decode is a [`DecodeError`] naming the path and what was expected.
     // Public for a vendor crate's generated code (`crate::vendor`).
     #[doc(hidden)]
-    pub async fn from_response<E>(
-        mut response: reqwest::Response,
-    ) -> Result<Self, Error<E>> {
+    pub async fn from_response<E>(mut response: reqwest::Response) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let call = response.extensions().get::<CallContext>().copied();
