@@ -22,9 +22,16 @@ use tracing::Instrument as _;
 use crate::Error;
 use crate::catalog::Operation;
 
-/// What both vendor modules contain around their generated code: the generated client (with
-/// its lint allowances), the catalog, the embedded spec, and the `ClientHooks` that route every
-/// call through [`pre`] and [`exec`]. A macro because the `include!` paths must be literals.
+/// What a vendor module contains around its generated code: the generated client (with its
+/// lint allowances), the catalog, the embedded spec, the vendor's [`Vendor`] handle (`VENDOR`),
+/// `Client::connect` (the client of an environment, from the spec's registry entry), and the
+/// [`ClientHooks`] that route every call through [`pre`] and [`exec`]. A macro because the
+/// `include!` paths must be literals: `$vendor` names the files `build.rs` wrote to `OUT_DIR`
+/// (`<vendor>_client.rs`, `<vendor>_catalog.rs`, `<vendor>_spec.json`).
+///
+/// Exported so that a crate of its own can add a vendor (see [`crate::vendor`]); Kredibel and
+/// Iluma use it the same way.
+#[macro_export]
 macro_rules! vendor_client {
     ($vendor:literal, $title:literal) => {
         mod generated {
@@ -53,10 +60,10 @@ macro_rules! vendor_client {
         #[doc = concat!("The ", $title, " spec, as the client reads it: embedded by `build.rs` (as JSON, from the")]
         /// same parse that generated the code) and read once, on first use. Servers, auth, key
         /// prefixes, request limits and what is billed all come from here.
-        pub fn spec() -> &'static kyc_spec::Spec {
-            static SPEC: std::sync::OnceLock<kyc_spec::Spec> = std::sync::OnceLock::new();
+        pub fn spec() -> &'static $crate::spec::Spec {
+            static SPEC: std::sync::OnceLock<$crate::spec::Spec> = std::sync::OnceLock::new();
             SPEC.get_or_init(|| {
-                kyc_spec::Spec::from_json(include_str!(concat!(
+                $crate::spec::Spec::from_json(include_str!(concat!(
                     env!("OUT_DIR"),
                     "/",
                     $vendor,
@@ -67,33 +74,53 @@ macro_rules! vendor_client {
             })
         }
 
-        impl crate::call::ClientHooks<crate::CallSettings> for Client {
+        #[doc = concat!("The ", $title, " vendor as the call hooks read it: its spec and operations.")]
+        pub const VENDOR: $crate::vendor::Vendor = $crate::vendor::Vendor::new(spec, catalog::OPERATIONS);
+
+        impl Client {
+            /// A client for `environment` (the spec's server for it, or the URL given) that
+            /// authenticates with `api_key` in the spec's scheme, refusing a key of another
+            /// environment when the spec gives key prefixes. The vendor's constructors call it.
+            pub fn connect(
+                environment: &$crate::Environment,
+                api_key: impl Into<$crate::ApiKey>,
+                options: &$crate::ClientOptions,
+            ) -> Result<Self, $crate::ConfigError> {
+                let (base_url, http, settings) =
+                    $crate::vendor::connect(VENDOR, environment, api_key, options)?;
+                Ok(Self::new_with_client(&base_url, http, settings))
+            }
+        }
+
+        impl $crate::ClientHooks<$crate::CallSettings> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                info: &crate::OperationInfo,
-            ) -> Result<(), crate::Error<E>> {
-                crate::call::pre(&self.inner, request, info)
+                info: &$crate::OperationInfo,
+            ) -> Result<(), $crate::Error<E>> {
+                $crate::vendor::pre(&self.inner, request, info)
             }
 
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                info: &crate::OperationInfo,
+                info: &$crate::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                use crate::ClientInfo as _;
-                crate::call::exec(self.client(), &self.inner, request, info).await
+                use $crate::ClientInfo as _;
+                $crate::vendor::exec(self.client(), &self.inner, request, info).await
             }
         }
     };
 }
-pub(crate) use vendor_client;
 
 /// The hooks every generated method calls around sending (the generated code names this
 /// trait through `progenitor_client`, which is this crate): progenitor's own trait, with this
 /// crate's [`Error`] in place of progenitor's. The generated code also implements it, with
 /// the defaults, for `&Client`; method lookup picks the vendor modules' impl on `Client`.
-pub(crate) trait ClientHooks<Inner = ()>
+// Public for the generated code of a vendor crate (`kyc_clients::vendor`); the futures need
+// no `Send` bound beyond what the generated methods already require.
+#[allow(async_fn_in_trait)]
+pub trait ClientHooks<Inner = ()>
 where
     Self: ClientInfo<Inner>,
 {
@@ -125,39 +152,59 @@ pub(crate) struct CallContext {
     pub(crate) operation: &'static str,
 }
 
-/// Which vendor a client talks to; selects its spec and operation catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Vendor {
-    Kredibel,
-    Iluma,
+/// A vendor a generated client talks to: its spec (servers, auth, key prefixes, request
+/// limits, what is billed) and its operation catalog (which operations carry credentials).
+/// Every vendor module has one, `VENDOR`, made by [`vendor_client!`](crate::vendor_client).
+#[derive(Clone, Copy)]
+pub struct Vendor {
+    spec: fn() -> &'static kyc_spec::Spec,
+    operations: &'static [Operation],
 }
 
 impl Vendor {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Vendor::Kredibel => "kredibel",
-            Vendor::Iluma => "iluma",
-        }
+    /// The vendor whose spec `spec` returns (read on first use) and whose operations are
+    /// `operations` (the generated `catalog::OPERATIONS`).
+    pub const fn new(
+        spec: fn() -> &'static kyc_spec::Spec,
+        operations: &'static [Operation],
+    ) -> Self {
+        Self { spec, operations }
     }
 
-    pub(crate) fn operations(self) -> &'static [Operation] {
-        match self {
-            Vendor::Kredibel => crate::kredibel::catalog::OPERATIONS,
-            Vendor::Iluma => crate::iluma::catalog::OPERATIONS,
-        }
+    /// The name: the spec's `info.x-vendor`.
+    pub fn name(self) -> &'static str {
+        &self.spec().vendor().name
     }
 
-    pub(crate) fn spec(self) -> &'static kyc_spec::Spec {
-        match self {
-            Vendor::Kredibel => crate::kredibel::spec(),
-            Vendor::Iluma => crate::iluma::spec(),
-        }
+    /// The operations, as the catalog lists them.
+    pub fn operations(self) -> &'static [Operation] {
+        self.operations
+    }
+
+    /// The spec.
+    pub fn spec(self) -> &'static kyc_spec::Spec {
+        (self.spec)()
     }
 
     /// Whether the spec says an answer with `status` is never billed (`x-charged: false` on
     /// the 429 and 5XX responses): only such answers are retried.
     pub(crate) fn never_charged(self, status: u16) -> bool {
         self.spec().status_charged(status) == Some(false)
+    }
+}
+
+/// Vendors are told apart by name (`info.x-vendor`, unique in a program).
+impl PartialEq for Vendor {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Vendor {}
+
+impl std::fmt::Debug for Vendor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Vendor").field(&self.name()).finish()
     }
 }
 
@@ -241,7 +288,7 @@ impl std::fmt::Debug for CallSettings {
 // `Error` holds an unread response and a decoded error body inline, because the generated code
 // constructs its variants from them; it is large, as progenitor's was.
 #[allow(clippy::result_large_err)]
-pub(crate) fn pre<E>(
+pub fn pre<E>(
     settings: &CallSettings,
     request: &mut Request,
     info: &OperationInfo,
@@ -305,9 +352,9 @@ fn warn_if_deprecated(settings: &CallSettings, operation_id: &str) {
 
 /// Sends the request, retrying what the policy allows, inside one span per call, and reads
 /// the answer in full. The response handed back is rebuilt from its status, headers and body:
-/// no URL (its query can hold a single-use token), and the [`CallContext`] its errors name.
+/// no URL (its query can hold a single-use token), and the call context (`CallContext`) its errors name.
 /// Transport errors lose their URL too.
-pub(crate) async fn exec(
+pub async fn exec(
     client: &reqwest::Client,
     settings: &CallSettings,
     request: Request,

@@ -9,7 +9,8 @@
 //! its `types`, and adds what is written by hand: the constructor that applies the vendor's
 //! auth ([`kredibel::Client::with_api_key`], [`iluma::Client::with_api_key`]), and for Iluma the
 //! multipart KTP verification that progenitor cannot generate. [`catalog`] describes every
-//! operation and schema of both specs as data.
+//! operation and schema of both specs as data. [`vendor`] is how a crate of its own adds a
+//! third vendor on the same hooks.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -57,6 +58,7 @@ pub mod privacy;
 mod redacted;
 mod response;
 mod transport;
+pub mod vendor;
 
 /// The one reader of the specs (`kyc-spec`): what [`kredibel::spec`] and [`iluma::spec`] return
 /// (servers, auth, key prefixes, schemas), and the request validator every call runs.
@@ -73,10 +75,14 @@ pub use error::{ApiError, ErrorKind, VendorError};
 pub use progenitor_support::ClientInfo;
 pub use response::{Error, ResponseValue};
 
-// What the generated code imports from `progenitor_client` besides the above.
-pub(crate) use call::ClientHooks;
+// What the generated code imports from `progenitor_client` besides the above. Public (but
+// not documented) because a vendor crate's generated code reaches them too: its
+// `progenitor_client` is this crate (`kyc_clients::vendor`).
+#[doc(hidden)]
+pub use call::ClientHooks;
 #[doc(hidden)]
 pub use progenitor_support::ByteStream;
-pub(crate) use progenitor_support::{OperationInfo, QueryParam, RequestBuilderExt, encode_path};
+#[doc(hidden)]
+pub use progenitor_support::{OperationInfo, QueryParam, RequestBuilderExt, encode_path};
 pub use redacted::{Base64Image, InvalidNik, Nik, Redacted, Secret};
 pub use transport::ClientOptions;

@@ -33,9 +33,9 @@ pub struct ResponseValue<T> {
 impl<T: DeserializeOwned> ResponseValue<T> {
     /// Decodes an answer the hooks have already read in full (`crate::call::exec`). A body
     /// that does not decode is a [`DecodeError`] naming the path and what was expected.
-    pub(crate) async fn from_response<E>(
-        mut response: reqwest::Response,
-    ) -> Result<Self, Error<E>> {
+    // Public for a vendor crate's generated code (`crate::vendor`).
+    #[doc(hidden)]
+    pub async fn from_response<E>(mut response: reqwest::Response) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let call = response.extensions().get::<CallContext>().copied();
