@@ -1,26 +1,37 @@
 //! What happens around every call, for both vendors: the generated code calls the
-//! `ClientHooks` implemented in `kredibel` and `iluma`, which forward here.
+//! [`ClientHooks`] implemented in `kredibel` and `iluma`, which forward here.
 //!
 //! - [`pre`]: refuse a request that breaks the spec's limits (nothing is sent; the check is
 //!   `kyc_spec::validate`, shared with the sandbox), then add the credentials if the
 //!   operation's `security` asks for them;
 //! - [`exec`]: send, retrying only what the spec says is never billed ([`RetryPolicy`]), inside a
 //!   `tracing` span per call that records vendor, operation, attempt, status and latency —
-//!   never a body, a header value or a URL query.
+//!   never a body, a header value or a URL query; then read the answer in full, report where
+//!   it differs from the spec in ways the client tolerates (`crate::drift`, `kyc.drift`
+//!   events), and hand the generated code a response rebuilt without its URL, carrying the
+//!   vendor and operation ([`CallContext`]) that its errors name.
 
 use std::time::{Duration, Instant};
 
 use kyc_spec::validate::Validator;
-use progenitor_client::{Error, OperationInfo};
+use progenitor_support::{ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response};
 use tracing::Instrument as _;
 
+use crate::Error;
 use crate::catalog::Operation;
 
-/// What both vendor modules contain around their generated code: the generated client (with
-/// its lint allowances), the catalog, the embedded spec, and the `ClientHooks` that route every
-/// call through [`pre`] and [`exec`]. A macro because the `include!` paths must be literals.
+/// What a vendor module contains around its generated code: the generated client (with its
+/// lint allowances), the catalog, the embedded spec, the vendor's [`Vendor`] handle (`VENDOR`),
+/// `Client::connect` (the client of an environment, from the spec's registry entry), and the
+/// [`ClientHooks`] that route every call through [`pre`] and [`exec`]. A macro because the
+/// `include!` paths must be literals: `$vendor` names the files `build.rs` wrote to `OUT_DIR`
+/// (`<vendor>_client.rs`, `<vendor>_catalog.rs`, `<vendor>_spec.json`).
+///
+/// Exported so that a crate of its own can add a vendor (see [`crate::vendor`]); Kredibel and
+/// Iluma use it the same way.
+#[macro_export]
 macro_rules! vendor_client {
     ($vendor:literal, $title:literal) => {
         mod generated {
@@ -49,10 +60,10 @@ macro_rules! vendor_client {
         #[doc = concat!("The ", $title, " spec, as the client reads it: embedded by `build.rs` (as JSON, from the")]
         /// same parse that generated the code) and read once, on first use. Servers, auth, key
         /// prefixes, request limits and what is billed all come from here.
-        pub fn spec() -> &'static kyc_spec::Spec {
-            static SPEC: std::sync::OnceLock<kyc_spec::Spec> = std::sync::OnceLock::new();
+        pub fn spec() -> &'static $crate::spec::Spec {
+            static SPEC: std::sync::OnceLock<$crate::spec::Spec> = std::sync::OnceLock::new();
             SPEC.get_or_init(|| {
-                kyc_spec::Spec::from_json(include_str!(concat!(
+                $crate::spec::Spec::from_json(include_str!(concat!(
                     env!("OUT_DIR"),
                     "/",
                     $vendor,
@@ -63,61 +74,137 @@ macro_rules! vendor_client {
             })
         }
 
-        impl progenitor_client::ClientHooks<crate::CallSettings> for Client {
+        #[doc = concat!("The ", $title, " vendor as the call hooks read it: its spec and operations.")]
+        pub const VENDOR: $crate::vendor::Vendor = $crate::vendor::Vendor::new(spec, catalog::OPERATIONS);
+
+        impl Client {
+            /// A client for `environment` (the spec's server for it, or the URL given) that
+            /// authenticates with `api_key` in the spec's scheme, refusing a key of another
+            /// environment when the spec gives key prefixes. The vendor's constructors call it.
+            pub fn connect(
+                environment: &$crate::Environment,
+                api_key: impl Into<$crate::ApiKey>,
+                options: &$crate::ClientOptions,
+            ) -> Result<Self, $crate::ConfigError> {
+                let (base_url, http, settings) =
+                    $crate::vendor::connect(VENDOR, environment, api_key, options)?;
+                Ok(Self::new_with_client(&base_url, http, settings))
+            }
+        }
+
+        impl $crate::ClientHooks<$crate::CallSettings> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
-                crate::call::pre(&self.inner, request, info)
+                info: &$crate::OperationInfo,
+            ) -> Result<(), $crate::Error<E>> {
+                $crate::vendor::pre(&self.inner, request, info)
             }
 
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
+                info: &$crate::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                use progenitor_client::ClientInfo as _;
-                crate::call::exec(self.client(), &self.inner, request, info).await
+                use $crate::ClientInfo as _;
+                $crate::vendor::exec(self.client(), &self.inner, request, info).await
             }
         }
     };
 }
-pub(crate) use vendor_client;
 
-/// Which vendor a client talks to; selects its spec and operation catalog.
+/// The hooks every generated method calls around sending (the generated code names this
+/// trait through `progenitor_client`, which is this crate): progenitor's own trait, with this
+/// crate's [`Error`] in place of progenitor's. The generated code also implements it, with
+/// the defaults, for `&Client`; method lookup picks the vendor modules' impl on `Client`.
+// Public for the generated code of a vendor crate (`kyc_clients::vendor`); the futures need
+// no `Send` bound beyond what the generated methods already require.
+#[allow(async_fn_in_trait)]
+pub trait ClientHooks<Inner = ()>
+where
+    Self: ClientInfo<Inner>,
+{
+    /// Before sending: may change the request, or refuse it.
+    async fn pre<E>(&self, _request: &mut Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// After the answer, before it is decoded.
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// Sends the request.
+    async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
+        self.client().execute(request).await
+    }
+}
+
+/// Which call an answer belongs to: put in the rebuilt response's extensions by [`exec`], read
+/// back by [`crate::ResponseValue`] and the errors, which name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Vendor {
-    Kredibel,
-    Iluma,
+pub(crate) struct CallContext {
+    pub(crate) vendor: Vendor,
+    pub(crate) operation: &'static str,
+}
+
+/// A vendor a generated client talks to: its spec (servers, auth, key prefixes, request
+/// limits, what is billed) and its operation catalog (which operations carry credentials).
+/// Every vendor module has one, `VENDOR`, made by [`vendor_client!`](crate::vendor_client).
+#[derive(Clone, Copy)]
+pub struct Vendor {
+    spec: fn() -> &'static kyc_spec::Spec,
+    operations: &'static [Operation],
 }
 
 impl Vendor {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Vendor::Kredibel => "kredibel",
-            Vendor::Iluma => "iluma",
-        }
+    /// The vendor whose spec `spec` returns (read on first use) and whose operations are
+    /// `operations` (the generated `catalog::OPERATIONS`).
+    pub const fn new(
+        spec: fn() -> &'static kyc_spec::Spec,
+        operations: &'static [Operation],
+    ) -> Self {
+        Self { spec, operations }
     }
 
-    pub(crate) fn operations(self) -> &'static [Operation] {
-        match self {
-            Vendor::Kredibel => crate::kredibel::catalog::OPERATIONS,
-            Vendor::Iluma => crate::iluma::catalog::OPERATIONS,
-        }
+    /// The name: the spec's `info.x-vendor`.
+    pub fn name(self) -> &'static str {
+        &self.spec().vendor().name
     }
 
-    pub(crate) fn spec(self) -> &'static kyc_spec::Spec {
-        match self {
-            Vendor::Kredibel => crate::kredibel::spec(),
-            Vendor::Iluma => crate::iluma::spec(),
-        }
+    /// The operations, as the catalog lists them.
+    pub fn operations(self) -> &'static [Operation] {
+        self.operations
+    }
+
+    /// The spec.
+    pub fn spec(self) -> &'static kyc_spec::Spec {
+        (self.spec)()
     }
 
     /// Whether the spec says an answer with `status` is never billed (`x-charged: false` on
     /// the 429 and 5XX responses): only such answers are retried.
     pub(crate) fn never_charged(self, status: u16) -> bool {
         self.spec().status_charged(status) == Some(false)
+    }
+}
+
+/// Vendors are told apart by name (`info.x-vendor`, unique in a program).
+impl PartialEq for Vendor {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Vendor {}
+
+impl std::fmt::Debug for Vendor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Vendor").field(&self.name()).finish()
     }
 }
 
@@ -198,9 +285,10 @@ impl std::fmt::Debug for CallSettings {
 }
 
 /// Before sending: validate against the spec, then authenticate.
-// The error type is progenitor's, as the hook's signature requires.
+// `Error` holds an unread response and a decoded error body inline, because the generated code
+// constructs its variants from them; it is large, as progenitor's was.
 #[allow(clippy::result_large_err)]
-pub(crate) fn pre<E>(
+pub fn pre<E>(
     settings: &CallSettings,
     request: &mut Request,
     info: &OperationInfo,
@@ -217,6 +305,7 @@ pub(crate) fn pre<E>(
     {
         return Err(Error::InvalidRequest(violation.to_string()));
     }
+    warn_if_deprecated(settings, info.operation_id);
     if let Some(authorization) = &settings.authorization
         && crate::catalog::requires_auth(settings.vendor.operations(), info.operation_id)
     {
@@ -227,8 +316,45 @@ pub(crate) fn pre<E>(
     Ok(())
 }
 
-/// Sends the request, retrying what the policy allows, inside one span per call.
-pub(crate) async fn exec(
+/// One WARN per process and deprecated operation (the spec's `deprecated: true`), the first time
+/// it is called: progenitor emits no `#[deprecated]` for operations, so this is how a caller
+/// hears of it before the vendor's end date (`x-sunset`, when the spec knows one).
+fn warn_if_deprecated(settings: &CallSettings, operation_id: &str) {
+    static WARNED: std::sync::Mutex<Vec<(&'static str, String)>> =
+        std::sync::Mutex::new(Vec::new());
+    let vendor = settings.vendor.name();
+    let Some(operation) = settings
+        .vendor
+        .spec()
+        .operation(operation_id)
+        .filter(|op| op.deprecated)
+    else {
+        return;
+    };
+    let mut warned = WARNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if warned
+        .iter()
+        .any(|(v, op)| *v == vendor && op == operation_id)
+    {
+        return;
+    }
+    warned.push((vendor, operation_id.to_string()));
+    tracing::warn!(
+        target: "kyc.deprecated",
+        vendor,
+        operation = operation_id,
+        sunset = operation.sunset.as_deref().unwrap_or("not announced"),
+        "the vendor has deprecated this operation; plan to move off it",
+    );
+}
+
+/// Sends the request, retrying what the policy allows, inside one span per call, and reads
+/// the answer in full. The response handed back is rebuilt from its status, headers and body:
+/// no URL (its query can hold a single-use token), and the call context (`CallContext`) its errors name.
+/// Transport errors lose their URL too.
+pub async fn exec(
     client: &reqwest::Client,
     settings: &CallSettings,
     request: Request,
@@ -242,9 +368,38 @@ pub(crate) async fn exec(
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    send_with_retries(client, settings, request)
-        .instrument(span)
-        .await
+    let call = CallContext {
+        vendor: settings.vendor,
+        operation: info.operation_id,
+    };
+    async {
+        let response = send_with_retries(client, settings, request).await?;
+        rebuild(response, call).await
+    }
+    .instrument(span)
+    .await
+    .map_err(reqwest::Error::without_url)
+}
+
+/// The answer read in full, checked for drift, and rebuilt without its URL, carrying `call`.
+async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
+    crate::drift::report(
+        call.vendor.spec(),
+        call.vendor.name(),
+        call.operation,
+        status.as_u16(),
+        &body,
+    );
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(call);
+    Ok(Response::from(rebuilt))
 }
 
 async fn send_with_retries(
@@ -347,7 +502,9 @@ pub(crate) struct Transport<'a>(pub(crate) &'a reqwest::Error);
 impl std::fmt::Display for Transport<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let err = self.0;
-        let kind = if err.is_connect() {
+        let kind = if err.is_builder() {
+            "the request could not be built"
+        } else if err.is_connect() {
             "could not connect"
         } else if err.is_timeout() {
             "timed out"

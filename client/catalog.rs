@@ -47,8 +47,8 @@ pub struct Parameter {
 pub struct Decoded {
     /// The value as the generated type serializes it. A faithful type gives back its input.
     pub reencoded: serde_json::Value,
-    /// The decoded value's `Debug` text, for checking that it shows no personal data (the
-    /// `x-pii` fields are hand-written types whose `Debug` masks them).
+    /// The decoded value's `Debug` output (`{:?}`), which the privacy tests read: it must not
+    /// show the personal data the value holds.
     pub debug: String,
 }
 

@@ -1,13 +1,17 @@
 //! One error type per vendor that a caller can `match` on: [`crate::kredibel::Error`] and
 //! [`crate::iluma::Error`], both a [`VendorError`] over the vendor's documented error kinds.
 //!
-//! The generated methods return `progenitor_client::Error<ErrorBody>`; `?` (or `.map_err(
+//! The generated methods return [`crate::Error<ErrorBody>`]; `?` (or `.map_err(
 //! kredibel::Error::from)`) turns that into the vendor's error, which knows whether the call
 //! was billed ([`VendorError::is_charged`], from the docs' tables) and whether sending it again
-//! is safe ([`VendorError::is_retryable`]). `Display` never contains personal data, keys or
-//! URLs: vendor messages are included with long digit runs masked.
+//! is safe ([`VendorError::is_retryable`]). `Display` and `Debug` never contain personal data,
+//! keys, URLs or bodies: they name the kind, status, fields and error id. The vendor's own
+//! message, free text that may echo what was sent, is only in [`ApiError::message`] (with
+//! digit runs masked), which neither prints.
 
 use std::fmt;
+
+use crate::DecodeError;
 
 /// What a vendor's error kind knows about itself.
 pub trait ErrorKind: fmt::Debug + Clone + PartialEq {
@@ -23,23 +27,39 @@ pub trait ErrorKind: fmt::Debug + Clone + PartialEq {
     fn status_charged(status: u16) -> Option<bool>;
 }
 
-/// An error body the vendor sent, decoded.
-#[derive(Debug, Clone, PartialEq)]
+/// An error body the vendor sent, decoded. `Debug` shows the message's length only.
+#[derive(Clone, PartialEq)]
 pub struct ApiError<K> {
     /// The documented kind, or the kind's `Unknown` variant.
     pub kind: K,
-    /// The HTTP status; `None` only when the body could not be decoded as the spec says.
+    /// The HTTP status (`None` only for an `ApiError` built by hand).
     pub status: Option<u16>,
     /// The vendor's id for this error (Kredibel `errorId`), to quote to its support.
     pub error_id: Option<String>,
-    /// The vendor's message, with digit runs that could be a NIK or phone number masked.
+    /// The vendor's message, with digit runs that could be a NIK or phone number masked. Free
+    /// text that may echo a name sent: neither `Display` nor `Debug` shows it.
     pub message: String,
     /// For validation errors: the names of the fields the vendor refused.
     pub fields: Vec<String>,
 }
 
-/// An error from a call to one vendor.
-#[derive(Debug)]
+impl<K: fmt::Debug> fmt::Debug for ApiError<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("error_id", &self.error_id)
+            .field(
+                "message",
+                &format_args!("[{} chars]", self.message.chars().count()),
+            )
+            .field("fields", &self.fields)
+            .finish()
+    }
+}
+
+/// An error from a call to one vendor. `Display` and `Debug` show no value, body, header or
+/// URL.
 #[non_exhaustive]
 pub enum VendorError<K> {
     /// The vendor answered with an error.
@@ -52,15 +72,12 @@ pub enum VendorError<K> {
         /// What is wrong: the rule and the value's size or shape, never the value.
         reason: String,
     },
-    /// No usable response: connection, TLS, timeout, or a body cut off.
+    /// No usable response: connection, TLS, timeout, or a body cut off. The error carries no
+    /// URL.
     Transport(reqwest::Error),
-    /// A response whose body did not match the spec.
-    Decode {
-        /// The HTTP status, when known.
-        status: Option<u16>,
-        /// What did not match (from serde; names fields, not values).
-        detail: String,
-    },
+    /// A response whose body did not match the spec: the operation, path and what was
+    /// expected, and the body for a caller who asks ([`DecodeError::raw_body`]).
+    Decode(DecodeError),
     /// A status the spec does not document for this operation.
     UnexpectedStatus(u16),
 }
@@ -70,7 +87,7 @@ impl<K: ErrorKind> VendorError<K> {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(api) => api.status,
-            Self::Decode { status, .. } => *status,
+            Self::Decode(decode) => Some(decode.status()),
             Self::UnexpectedStatus(status) => Some(*status),
             Self::Transport(err) => err.status().map(|s| s.as_u16()),
             Self::Invalid { .. } => None,
@@ -106,7 +123,7 @@ impl<K: ErrorKind> VendorError<K> {
                 .unwrap_or_else(|| api.kind.is_charged()),
             Self::Invalid { .. } => false,
             Self::Transport(err) => !err.is_connect(),
-            Self::Decode { status, .. } => status.and_then(K::status_charged).unwrap_or(true),
+            Self::Decode(decode) => K::status_charged(decode.status()).unwrap_or(true),
             Self::UnexpectedStatus(status) => K::status_charged(*status).unwrap_or(true),
         }
     }
@@ -131,7 +148,6 @@ impl<K: ErrorKind> fmt::Display for VendorError<K> {
                 if let Some(status) = api.status {
                     write!(f, " (HTTP {status})")?;
                 }
-                write!(f, ": {}", api.message)?;
                 if !api.fields.is_empty() {
                     write!(f, " [fields: {}]", api.fields.join(", "))?;
                 }
@@ -153,24 +169,34 @@ impl<K: ErrorKind> fmt::Display for VendorError<K> {
                 write!(f, "{vendor}: refused before sending: {reason}")
             }
             Self::Transport(err) => write!(f, "{vendor}: {}", crate::call::Transport(err)),
-            Self::Decode {
-                status: Some(status),
-                detail,
-            } => write!(
-                f,
-                "{vendor}: the HTTP {status} answer does not match the spec: {detail}"
-            ),
-            Self::Decode {
-                status: None,
-                detail,
-            } => {
-                write!(f, "{vendor}: the answer does not match the spec: {detail}")
-            }
+            // It names the vendor itself.
+            Self::Decode(decode) => write!(f, "{decode}"),
             Self::UnexpectedStatus(status) => {
                 write!(
                     f,
                     "{vendor}: HTTP {status}, a status the spec does not document here"
                 )
+            }
+        }
+    }
+}
+
+impl<K: ErrorKind> fmt::Debug for VendorError<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Self::Invalid { field, reason } => f
+                .debug_struct("Invalid")
+                .field("field", field)
+                .field("reason", reason)
+                .finish(),
+            Self::Transport(err) => f
+                .debug_tuple("Transport")
+                .field(&crate::call::Transport(err).to_string())
+                .finish(),
+            Self::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
+            Self::UnexpectedStatus(status) => {
+                f.debug_tuple("UnexpectedStatus").field(status).finish()
             }
         }
     }
@@ -202,13 +228,13 @@ pub(crate) fn mask_digit_runs(text: &str) -> String {
     out
 }
 
-/// The parts of `progenitor_client::Error` that do not depend on the vendor's error body.
+/// The parts of [`crate::Error`] that do not depend on the vendor's error body.
 pub(crate) fn from_generated<B, K: ErrorKind>(
-    err: progenitor_client::Error<B>,
+    err: crate::Error<B>,
     api: impl FnOnce(B, u16) -> ApiError<K>,
     lenient: impl FnOnce(&serde_json::Value) -> Option<ApiError<K>>,
 ) -> VendorError<K> {
-    use progenitor_client::Error as E;
+    use crate::Error as E;
     match err {
         E::ErrorResponse(response) => {
             let status = response.status().as_u16();
@@ -227,27 +253,21 @@ pub(crate) fn from_generated<B, K: ErrorKind>(
                 },
             }
         }
-        E::CommunicationError(err) | E::ResponseBodyError(err) | E::InvalidUpgrade(err) => {
-            VendorError::Transport(err.without_url())
-        }
-        E::InvalidResponsePayload(bytes, err) => {
-            // An error body with, say, an error type the spec does not list yet: keep what it
-            // says rather than failing to decode it.
-            serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|value| lenient(&value))
-                .map(VendorError::Api)
-                .unwrap_or_else(|| VendorError::Decode {
-                    status: None,
-                    detail: err.to_string(),
-                })
-        }
+        E::CommunicationError(err) => VendorError::Transport(err.without_url()),
+        // An error body with, say, an error type the spec does not list yet: keep what it
+        // says rather than failing to decode it. Only for error statuses: a success body that
+        // happens to carry a `message` is not an error.
+        E::InvalidResponsePayload(decode) => Some(decode.status())
+            .filter(|status| *status >= 400)
+            .and_then(|status| {
+                let value = serde_json::from_slice(decode.raw_body()).ok()?;
+                let mut api = lenient(&value)?;
+                api.status = Some(status);
+                Some(VendorError::Api(api))
+            })
+            .unwrap_or(VendorError::Decode(decode)),
         E::UnexpectedResponse(response) => {
             VendorError::UnexpectedStatus(response.status().as_u16())
         }
-        E::Custom(message) => VendorError::Invalid {
-            field: None,
-            reason: message,
-        },
     }
 }

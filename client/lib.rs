@@ -9,7 +9,8 @@
 //! its `types`, and adds what is written by hand: the constructor that applies the vendor's
 //! auth ([`kredibel::Client::with_api_key`], [`iluma::Client::with_api_key`]), and for Iluma the
 //! multipart KTP verification that progenitor cannot generate. [`catalog`] describes every
-//! operation and schema of both specs as data.
+//! operation and schema of both specs as data. [`vendor`] is how a crate of its own adds a
+//! third vendor on the same hooks.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,16 +38,27 @@
 
 #![warn(missing_docs)]
 
+// The generated code reaches its run-time support through the path `progenitor_client`. In
+// this crate that path is the crate itself: its root provides what the generated code uses,
+// progenitor-client's request helpers (imported as `progenitor_support`) and this crate's own
+// `Error`, `ResponseValue` and `ClientHooks`, whose errors never print a body, a header value
+// or a URL (see `response.rs`). No generated text is edited.
+extern crate self as progenitor_client;
+
 mod call;
 pub mod catalog;
 mod config;
+mod decode;
+mod drift;
 mod error;
 pub mod iluma;
 pub mod kredibel;
 pub mod nik;
 pub mod privacy;
 mod redacted;
+mod response;
 mod transport;
+pub mod vendor;
 
 /// The one reader of the specs (`kyc-spec`): what [`kredibel::spec`] and [`iluma::spec`] return
 /// (servers, auth, key prefixes, schemas), and the request validator every call runs.
@@ -57,8 +69,20 @@ pub use kyc_spec::image;
 
 pub use call::{CallSettings, RetryPolicy};
 pub use config::{ApiKey, ConfigError, Environment};
+pub use decode::DecodeError;
 pub use error::{ApiError, ErrorKind, VendorError};
-/// The generated clients' error and response types (from `progenitor-client`).
-pub use progenitor_client::{Error, ResponseValue};
+/// `baseurl()` and `client()` of a generated client (from `progenitor-client`).
+pub use progenitor_support::ClientInfo;
+pub use response::{Error, ResponseValue};
+
+// What the generated code imports from `progenitor_client` besides the above. Public (but
+// not documented) because a vendor crate's generated code reaches them too: its
+// `progenitor_client` is this crate (`kyc_clients::vendor`).
+#[doc(hidden)]
+pub use call::ClientHooks;
+#[doc(hidden)]
+pub use progenitor_support::ByteStream;
+#[doc(hidden)]
+pub use progenitor_support::{OperationInfo, QueryParam, RequestBuilderExt, encode_path};
 pub use redacted::{Base64Image, InvalidNik, Nik, Redacted, Secret};
 pub use transport::ClientOptions;

@@ -7,68 +7,18 @@
 
 use serde_json::Value;
 
-/// A kind of personal data or secret (`x-pii` in the specs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Pii {
-    /// A 16-digit NIK: the first and last four digits stay (`1234********3456`), enough to
-    /// tell records apart in a log, too few to identify anyone.
-    Nik,
-    /// A person's name: only its length stays.
-    Name,
-    /// A birth date: nothing stays.
-    BirthDate,
-    /// An email address: the domain stays.
-    Email,
-    /// A phone number: the first two (country code) and last two digits stay.
-    Phone,
-    /// An address or place: nothing stays.
-    Address,
-    /// An image (base64 or bytes): only its size stays.
-    Image,
-    /// A credential (API key, callback token): nothing stays.
-    Secret,
-}
+/// A kind of personal data or secret (`x-pii` in the specs): the spec floor's own
+/// [`kyc_spec::PiiKind`], whose [`mask`](kyc_spec::PiiKind::mask) is what logs show.
+pub use kyc_spec::PiiKind as Pii;
 
-impl Pii {
-    /// The masked form of one value of this kind.
-    pub fn mask(self, value: &str) -> String {
-        let chars = value.chars().count();
-        match self {
-            Pii::Nik if chars == 16 && value.is_ascii() => {
-                format!("{}********{}", &value[..4], &value[12..])
-            }
-            Pii::Nik => format!("[nik: {chars} chars]"),
-            Pii::Name => format!("[name: {chars} chars]"),
-            Pii::BirthDate => "[birth date]".to_string(),
-            Pii::Email => match value.rsplit_once('@') {
-                Some((_, domain)) => format!("***@{domain}"),
-                None => format!("[email: {chars} chars]"),
-            },
-            Pii::Phone if chars > 6 && value.is_ascii() => {
-                format!(
-                    "{}{}{}",
-                    &value[..2],
-                    "*".repeat(chars - 4),
-                    &value[chars - 2..]
-                )
-            }
-            Pii::Phone => format!("[phone: {chars} chars]"),
-            Pii::Address => "[address]".to_string(),
-            Pii::Image => format!("[image: {chars} chars]"),
-            Pii::Secret => "[redacted]".to_string(),
-        }
-    }
-
-    fn mask_value(self, value: &Value) -> Value {
-        match value {
-            Value::Null => Value::Null,
-            Value::String(s) => Value::String(self.mask(s)),
-            // Lists of names or dates, address objects: mask what is inside, keep the shape
-            // visible only as far as it says nothing.
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.mask_value(v)).collect()),
-            other => Value::String(self.mask(&other.to_string())),
-        }
+/// A JSON value of kind `kind`, masked: strings by [`Pii::mask`], lists item by item (lists of
+/// names or dates keep their length, which says nothing), anything else as its text masked.
+fn mask_value(kind: Pii, value: &Value) -> Value {
+    match value {
+        Value::Null => Value::Null,
+        Value::String(s) => Value::String(kind.mask(s)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| mask_value(kind, v)).collect()),
+        other => Value::String(kind.mask(&other.to_string())),
     }
 }
 
@@ -87,7 +37,7 @@ pub fn redact(value: &mut Value, paths: &[(&str, Pii)]) {
 
 fn redact_at(value: &mut Value, segments: &[&str], kind: Pii) {
     let Some((first, rest)) = segments.split_first() else {
-        *value = kind.mask_value(value);
+        *value = mask_value(kind, value);
         return;
     };
     let (name, every_item) = match first.strip_suffix("[]") {

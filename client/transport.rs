@@ -54,7 +54,7 @@ fn install_crypto_provider() {
 
 /// The base URL, HTTP client and call settings of a `vendor` client for `environment` that
 /// authenticates with `api_key`.
-pub(crate) fn connect(
+pub fn connect(
     vendor: Vendor,
     environment: &Environment,
     api_key: impl Into<ApiKey>,

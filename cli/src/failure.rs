@@ -76,9 +76,13 @@ impl Failure {
                 field,
                 rule: reason,
             },
-            VendorError::Decode { status, detail } => Failure::Decode {
-                status,
-                detail: without_values(&detail),
+            // The library's decode errors name the path and what was expected, never a value.
+            VendorError::Decode(decode) => Failure::Decode {
+                status: Some(decode.status()),
+                detail: match decode.path() {
+                    "" => decode.problem().to_string(),
+                    path => format!("{path}: {}", decode.problem()),
+                },
             },
             VendorError::UnexpectedStatus(status) => Failure::UnexpectedStatus(status),
             // The library writes transport errors as "<vendor>: what failed", without a URL.

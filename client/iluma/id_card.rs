@@ -8,8 +8,8 @@
 //! goes through the same `ClientHooks` (so auth and anything else the hooks do apply), and
 //! returns the generated response and error types.
 
+use crate::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 use bytes::{BufMut, Bytes, BytesMut};
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 use serde_json::{Map, Value};
 
 use super::{Client, types};
@@ -252,7 +252,7 @@ impl<'a> VerifyIdCard<'a> {
 }
 
 /// A required field's value, or the error naming it.
-// The error type is progenitor's, the one every generated method returns.
+// The error type is the one every generated method returns (large, see `crate::call::pre`).
 #[allow(clippy::result_large_err)]
 fn required<T>(
     value: Result<Option<T>, String>,

@@ -36,14 +36,13 @@
 pub mod callbacks;
 mod id_card;
 
-use crate::call::Vendor;
 use crate::config::{ApiKey, ConfigError, Environment};
 use crate::error::{ApiError, VendorError};
-use crate::transport::{self, ClientOptions};
+use crate::transport::ClientOptions;
 
 pub use id_card::{Selfie, VerifyIdCard};
 
-crate::call::vendor_client!("iluma", "Iluma");
+crate::vendor_client!("iluma", "Iluma");
 
 impl Client {
     /// A client for `environment` that authenticates with `api_key`, with the default
@@ -66,9 +65,7 @@ impl Client {
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let (base_url, http, settings) =
-            transport::connect(Vendor::Iluma, &environment, api_key, &options)?;
-        Ok(Self::new_with_client(&base_url, http, settings))
+        Self::connect(&environment, api_key, &options)
     }
 }
 

@@ -31,12 +31,11 @@
 //! # }
 //! ```
 
-use crate::call::Vendor;
 use crate::config::{ApiKey, ConfigError, Environment};
 use crate::error::{ApiError, VendorError};
-use crate::transport::{self, ClientOptions};
+use crate::transport::ClientOptions;
 
-crate::call::vendor_client!("kredibel", "Kredibel");
+crate::vendor_client!("kredibel", "Kredibel");
 
 impl Client {
     /// A client for `environment` that authenticates with `api_key`, with the default
@@ -55,9 +54,7 @@ impl Client {
         api_key: impl Into<ApiKey>,
         options: ClientOptions,
     ) -> Result<Self, ConfigError> {
-        let (base_url, http, settings) =
-            transport::connect(Vendor::Kredibel, &environment, api_key, &options)?;
-        Ok(Self::new_with_client(&base_url, http, settings))
+        Self::connect(&environment, api_key, &options)
     }
 }
 

@@ -5,9 +5,10 @@
 //! The request is checked against the spec, in this order: the credentials the operation's
 //! security asks for (in the scheme's header; a key with the spec's sandbox prefix when it
 //! gives `x-key-prefixes`), the rate limit, the required query, header and cookie parameters,
-//! then the body — its media type, its schema ([`validation::validate`]) and the rules of its
-//! image fields (`x-image-formats`, `x-min-bytes`, `x-max-bytes`, `x-min-pixels`; base64 text
-//! in JSON, file parts in `multipart/form-data`). A request that breaks it gets the operation's
+//! then the body — its media type, then its schema and the rules of its image fields
+//! (`x-image-formats`, `x-min-bytes`, `x-max-bytes`, `x-min-pixels`; base64 text in JSON, file
+//! parts in `multipart/form-data`), both checked by `kyc_spec::validate`, the walk the clients
+//! run ([`validation`]). A request that breaks it gets the operation's
 //! documented error example ([`refuse`]); one that passes gets its first documented 2XX
 //! example. A documented example cannot say what was wrong, so the reason (field and rule,
 //! never a value) is logged at debug level.
@@ -235,11 +236,16 @@ async fn check_body(
             Ok(())
         };
     }
-    let value = if is_multipart {
+    let issues = if is_multipart {
         if sent.as_deref() != Some("multipart/form-data") {
             return Err((Failure::MediaType, "body: not multipart/form-data".into()));
         }
-        read_form(parts, request_body, limit, &images).await?
+        let (fields, files) = read_form(parts, request_body, limit, &images).await?;
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), &bytes[..]))
+            .collect();
+        schema.map(|schema| validation::validate_form(spec, schema, &fields, &files))
     } else if is_json {
         if !body::is_json(&parts.headers) {
             return Err((Failure::MediaType, "body: not application/json".into()));
@@ -247,22 +253,13 @@ async fn check_body(
         let bytes = read(request_body, &parts.headers, limit).await?;
         let value: Value =
             serde_json::from_slice(&bytes).map_err(|_| invalid("body: not valid JSON".into()))?;
-        for (field, rule) in &images {
-            if let Some(text) = value.get(*field).and_then(Value::as_str) {
-                rule.validate_base64(text)
-                    .map_err(|rejection| invalid(format!("{field}: {rejection}")))?;
-            }
-        }
-        value
+        schema.map(|schema| validation::validate(spec, schema, &value))
     } else {
         // A media type the sandbox has no reader for: bounded, not checked.
         read(request_body, &parts.headers, limit).await?;
-        return Ok(());
+        None
     };
-    let Some(schema) = schema else {
-        return Ok(());
-    };
-    match validation::validate(spec, schema, &value).first() {
+    match issues.unwrap_or_default().first() {
         Some(issue) => Err(invalid(format!("{}: {}", issue.field, issue.message))),
         None => Ok(()),
     }
@@ -281,15 +278,17 @@ async fn read(
         })
 }
 
-/// Reads a `multipart/form-data` body into a JSON object for the schema: text parts as
-/// strings, image parts checked against their rule and entered as `""` (the schema's
-/// `format: binary` string, whose bytes were just checked).
+/// The text parts and the file parts (the parts named after an image field) of a
+/// `multipart/form-data` body.
+type Form = (Map<String, Value>, Vec<(String, axum::body::Bytes)>);
+
+/// Reads a `multipart/form-data` body: image parts as bytes, every other part as text.
 async fn read_form(
     parts: &Parts,
     request_body: Body,
     limit: usize,
     images: &[(&str, ImageRule)],
-) -> Result<Value, Refused> {
+) -> Result<Form, Refused> {
     let invalid = |reason: String| (Failure::Invalid, reason);
     let content_type = parts
         .headers
@@ -304,25 +303,22 @@ async fn read_form(
     let stream = BodyDataStream::new(Limited::new(request_body, limit));
     let mut multipart = multer::Multipart::new(stream, boundary);
     let malformed = |_| invalid("body: malformed or over its limit".into());
-    let mut form = Map::new();
+    let (mut fields, mut files) = (Map::new(), Vec::new());
     while let Some(field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_string();
         let content = field.bytes().await.map_err(malformed)?;
-        if form.contains_key(&name) {
+        if fields.contains_key(&name) || files.iter().any(|(file, _)| *file == name) {
             return Err(invalid(format!("{name}: given more than once")));
         }
-        let value = match images.iter().find(|(field, _)| *field == name) {
-            Some((_, rule)) => {
-                rule.validate(&content)
-                    .map_err(|rejection| invalid(format!("{name}: {rejection}")))?;
-                String::new()
-            }
-            None => String::from_utf8(content.to_vec())
-                .map_err(|_| invalid(format!("{name}: not UTF-8 text")))?,
-        };
-        form.insert(name, Value::String(value));
+        if images.iter().any(|(field, _)| *field == name) {
+            files.push((name, content));
+        } else {
+            let text = String::from_utf8(content.to_vec())
+                .map_err(|_| invalid(format!("{name}: not UTF-8 text")))?;
+            fields.insert(name, Value::String(text));
+        }
     }
-    Ok(Value::Object(form))
+    Ok((fields, files))
 }
 
 /// The operation's documented error for `failure`: the first preferred response key with an

@@ -10,6 +10,9 @@
 //!   `tower::ServiceExt::oneshot`), [`SandboxApp`] the same with its request counters;
 //! - as a server: `cargo run -p kyc-sandbox -- --listen 127.0.0.1:8080`.
 //!
+//! Beside it, [`proxy`]: `cargo run -p kyc-sandbox -- proxy --upstream iluma=URL ...` forwards
+//! a vendor's real traffic and checks every request and response against the spec.
+//!
 //! The contract is read from `openapi/*.yaml` through `kyc-spec`, the workspace's one reader of
 //! the specs ([`spec`]): routes, request validation, image limits, key prefixes, error codes,
 //! statuses and messages all come from the specs the clients are generated from.
@@ -40,6 +43,7 @@ pub mod iluma;
 pub mod images;
 mod kredibel;
 pub mod observe;
+pub mod proxy;
 mod rate_limit;
 pub use kyc_spec::image::sample as samples;
 mod scenarios;

@@ -2,15 +2,20 @@
 //!
 //! ```text
 //! kyc-sandbox [--listen ADDR] [--rate-limit N/WINDOW] [--fault SPEC]... [--seed N]
+//! kyc-sandbox proxy --upstream VENDOR=URL... [--listen ADDR] [--report FILE] [--record DIR]
 //! ```
 //!
 //! Prints each vendor's base URL (first lines of stdout, `kredibel: http://…`, so scripts can
-//! read the port), serves until Ctrl-C or SIGTERM, then shuts down gracefully.
+//! read the port), serves until Ctrl-C or SIGTERM, then shuts down gracefully. `proxy` forwards
+//! to the vendors instead of answering, and checks the traffic against the specs
+//! (`kyc_sandbox::proxy`); it prints a summary per operation when it stops.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
+use kyc_sandbox::proxy::{self, Proxy, ProxyConfig, Report, cli};
 use kyc_sandbox::{FaultRule, RateLimit, SandboxConfig, telemetry};
 
 const USAGE: &str = "\
@@ -18,6 +23,10 @@ kyc-sandbox: an offline sandbox of the Kredibel and Iluma APIs
 
 USAGE:
     kyc-sandbox [OPTIONS]
+
+COMMANDS:
+    proxy                  forward to the vendors and check the traffic against the specs
+                           (kyc-sandbox proxy --help)
 
 OPTIONS:
     --listen ADDR          address to listen on [default: 127.0.0.1:8080; port 0 picks one]
@@ -114,7 +123,11 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("proxy") {
+        return run_proxy(args.skip(1)).await;
+    }
+    let options = match parse(args) {
         Ok(Some(options)) => options,
         Ok(None) => {
             println!("{USAGE}");
@@ -156,6 +169,58 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn run_proxy(args: impl Iterator<Item = String>) -> ExitCode {
+    let options = match cli::parse(args) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init("info");
+    let sink: Box<dyn std::io::Write + Send> = match &options.report {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(file),
+            Err(error) => {
+                eprintln!("error: --report {}: {error}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Box::new(std::io::stderr()),
+    };
+    let mut config = ProxyConfig::new(options.upstreams, Arc::new(Report::new(sink)));
+    if let Some(dir) = options.record {
+        config = config.with_record(dir);
+    }
+    let proxy = match Proxy::bind(options.listen, config).await {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(match error {
+                proxy::ProxyError::Listen(_) => 1,
+                _ => 2,
+            });
+        }
+    };
+    // Scripts read these lines to find the port, as with the sandbox.
+    for vendor in proxy.vendors() {
+        if let Some(url) = proxy.url(vendor) {
+            println!("{vendor}: {url}");
+        }
+    }
+    tracing::info!(addr = %proxy.local_addr(), "kyc-sandbox proxy listening; Ctrl-C or SIGTERM to stop");
+    shutdown_signal().await;
+    let report = proxy.report().clone();
+    proxy.shutdown().await;
+    let _ = report.flush();
+    print!("{}", report.summary());
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

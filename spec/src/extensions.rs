@@ -87,6 +87,39 @@ impl PiiKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
+    /// The masked form of one value of this kind, as logs and snapshots show it: enough to tell
+    /// records apart, too little to identify anyone. A NIK keeps its first and last four digits
+    /// (`1234********3456`), an email its domain, a phone its first two (country code) and last
+    /// two digits; a name or image only its length; a birth date, an address or a secret
+    /// nothing.
+    pub fn mask(self, value: &str) -> String {
+        let chars = value.chars().count();
+        match self {
+            Self::Nik if chars == 16 && value.is_ascii() => {
+                format!("{}********{}", &value[..4], &value[12..])
+            }
+            Self::Nik => format!("[nik: {chars} chars]"),
+            Self::Name => format!("[name: {chars} chars]"),
+            Self::BirthDate => "[birth date]".to_string(),
+            Self::Email => match value.rsplit_once('@') {
+                Some((_, domain)) => format!("***@{domain}"),
+                None => format!("[email: {chars} chars]"),
+            },
+            Self::Phone if chars > 6 && value.is_ascii() => {
+                format!(
+                    "{}{}{}",
+                    &value[..2],
+                    "*".repeat(chars - 4),
+                    &value[chars - 2..]
+                )
+            }
+            Self::Phone => format!("[phone: {chars} chars]"),
+            Self::Address => "[address]".to_string(),
+            Self::Image => format!("[image: {chars} chars]"),
+            Self::Secret => "[redacted]".to_string(),
+        }
+    }
+
     /// The `x-pii` mark of a schema node (not following references). An unknown name reads as
     /// [`PiiKind::Secret`], the safest: `kyc-codegen` refuses such a spec at build time anyway.
     pub fn of(schema: &Value) -> Option<Self> {

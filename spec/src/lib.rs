@@ -4,7 +4,8 @@
 //! ([`VendorInfo`]: servers per environment, auth scheme, key prefixes), `$ref` resolution,
 //! the operation list, the typed vendor extensions ([`extensions`]) and the image-header reader
 //! ([`image`]) that checks the specs' image limits, and [`validate`]: values checked against
-//! the specs' schemas, the one walk the client and the sandbox share. Nothing here is generated.
+//! the specs' schemas, the one walk the client and the sandbox share; [`redact`]: a body with its personal data
+//! masked, for files that outlive an exchange. Nothing here is generated.
 //!
 //! The run-time part reads a spec as JSON (`build.rs` embeds it so) and depends on
 //! `serde_json`, plus `regress` and `memchr` for validation (the default `validate` feature);
@@ -21,8 +22,10 @@ pub mod load;
 #[cfg(feature = "load")]
 pub mod locate;
 mod operation;
+pub mod redact;
 pub mod refs;
 mod replacement;
+mod route;
 mod scenario;
 mod spec;
 #[cfg(feature = "load")]

@@ -95,7 +95,7 @@ async fn kredibel_validation_unauthenticated_unknown_and_5xx() {
 }
 
 #[tokio::test]
-async fn vendor_messages_have_digit_runs_masked() {
+async fn vendor_messages_are_kept_masked_and_never_printed() {
     let server = CaptureServer::start().await;
     let err = kredibel_error(
         &server,
@@ -103,8 +103,51 @@ async fn vendor_messages_have_digit_runs_masked() {
         json!({"message": "NIK 1234567890123456 is not registered"}),
     )
     .await;
-    assert!(!err.to_string().contains("1234567890123456"), "{err}");
-    assert!(err.to_string().contains("****************"), "{err}");
+    let VendorError::Api(api) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(api.message, "NIK **************** is not registered");
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("registered"), "{shown}");
+    }
+    let length = format!("[{} chars]", api.message.chars().count());
+    assert!(format!("{err:?}").contains(&length), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_answer_that_does_not_decode_names_the_operation_path_and_billing() {
+    let server = CaptureServer::start().await;
+    // A success that does not decode: the check ran, so it may be billed.
+    let err = kredibel_error(
+        &server,
+        200,
+        json!({"message": "ok", "data": {"id": "64d07984-81a8-4e79-ad16-a439f5885075", "identityId": "1234567890123456", "isValid": "yes", "isActive": true, "response": {"face": true, "faceSimilarity": 1.0}}}),
+    )
+    .await;
+    let VendorError::Decode(decode) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (decode.vendor(), decode.operation(), decode.status()),
+        (Some("kredibel"), Some("verify_biometric"), 200)
+    );
+    assert_eq!(decode.path(), "data.isValid");
+    assert_eq!(decode.problem(), "expected a boolean, found string");
+    assert!(err.is_charged() && decode.may_be_charged());
+    assert_eq!(
+        err.to_string(),
+        "kredibel verify_biometric: the HTTP 200 answer does not match the spec at `data.isValid`: expected a boolean, found string; the call may have been billed"
+    );
+
+    // Not JSON at all, under a status the spec says is never billed.
+    let err = kredibel_error(&server, 503, json!("<html>busy</html>")).await;
+    let VendorError::Decode(decode) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!((decode.path(), decode.status()), ("", 503));
+    assert!(!err.is_charged() && !decode.may_be_charged());
+    assert!(!err.to_string().contains("billed"), "{err}");
+    assert!(!err.to_string().contains("busy"), "{err}");
 }
 
 #[tokio::test]
@@ -171,4 +214,14 @@ async fn every_iluma_error_code_is_typed_and_not_charged() {
             .unwrap_err(),
     );
     assert!(matches!(err, VendorError::UnexpectedStatus(418)), "{err}");
+}
+
+#[test]
+fn errors_can_cross_threads_and_be_boxed() {
+    fn boxable<T: std::error::Error + Send + Sync + 'static>() {}
+    boxable::<kyc_clients::Error<kredibel::types::KredibelError>>();
+    boxable::<kyc_clients::Error<iluma::types::IlumaError>>();
+    boxable::<kredibel::Error>();
+    boxable::<iluma::Error>();
+    boxable::<kyc_clients::DecodeError>();
 }

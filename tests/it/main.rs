@@ -4,6 +4,8 @@
 //! operation to `openapi/*.yaml` adds its snapshot or check with no new test code.
 
 mod callbacks;
+mod corpus;
+mod drift;
 mod errors;
 mod examples;
 mod id_card_multipart;

@@ -8,9 +8,19 @@ use crate::support::{in_snapshots, vendors};
 fn contract_summary() {
     let mut lines = Vec::new();
     for vendor in vendors() {
+        let document = serde_json::to_value(&vendor.spec).expect("the spec serializes");
+        let spec = kyc_spec::Spec::from_value(document).expect("the registry reads the spec");
         for op in vendor.operations {
+            // progenitor emits no `#[deprecated]`: the summary is where a reviewer sees it.
+            let deprecated = match spec.operation(op.operation_id) {
+                Some(found) if found.deprecated => match &found.sunset {
+                    Some(date) => format!(" [deprecated, sunset {date}]"),
+                    None => " [deprecated]".to_string(),
+                },
+                _ => String::new(),
+            };
             lines.push(format!(
-                "{:<8} {:<4} {:<42} client.{}({}){} -> {} | error {}{}{}",
+                "{:<8} {:<4} {:<42} client.{}({}){} -> {} | error {}{}{}{}",
                 vendor.name,
                 op.method,
                 op.path,
@@ -38,6 +48,7 @@ fn contract_summary() {
                 } else {
                     ""
                 },
+                deprecated,
             ));
         }
     }

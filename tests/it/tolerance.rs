@@ -69,9 +69,7 @@ struct Variation {
     body: Value,
     /// What must hold of the outcome (beyond decoding and encoding back unchanged).
     check: fn(&Outcome),
-    /// The `kyc.drift` events the call must emit: `(what differed, JSON path)`.
-    // TODO(kyc.drift): assert these once client/drift.rs emits them (capture the `kyc.drift`
-    // target at WARN with a tracing subscriber around `send`, as tests/it/privacy.rs does).
+    /// The `kyc.drift` events the call must emit: `(what differed, JSON path)`, in any order.
     drift: &'static [(&'static str, &'static str)],
 }
 
@@ -571,12 +569,41 @@ async fn every_vendor_variation_decodes() {
         options,
     )
     .unwrap();
+    let (drift, _guard) = crate::drift::capture();
     let mut failures = Vec::new();
     let table = variations();
     assert!(table.len() >= 13, "the issue's table has 13 variations");
     for variation in &table {
         server.reply_with(variation.status, variation.body.clone());
         let outcome = send(variation.call, &kredibel, &iluma).await;
+        let events = drift.take();
+        let mut reported: Vec<(String, String)> = events
+            .iter()
+            .map(|e| (e["difference"].clone(), e["path"].clone()))
+            .collect();
+        reported.sort();
+        let mut expected: Vec<(String, String)> = variation
+            .drift
+            .iter()
+            .map(|(what, path)| (what.to_string(), path.to_string()))
+            .collect();
+        expected.sort();
+        if reported != expected {
+            failures.push(format!(
+                "{}: drift events {reported:?}, expected {expected:?}",
+                variation.name
+            ));
+        }
+        let events_text = format!("{events:?}");
+        for value in PERSONAL {
+            if events_text.contains(value) {
+                failures.push(format!(
+                    "{}: a drift event shows a personal value of {} characters",
+                    variation.name,
+                    value.len()
+                ));
+            }
+        }
         if let Err(panic) =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (variation.check)(&outcome)))
         {
@@ -618,9 +645,6 @@ async fn every_vendor_variation_decodes() {
                 }
             }
         }
-        // The hook for the drift events (see `Variation::drift`): every variation but a
-        // declared one names what the client must report.
-        let _ = variation.drift;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -474,3 +474,63 @@ fn readme_documents_every_rule() {
         "contract/README.md does not mention: {missing:?}"
     );
 }
+
+/// The third vendor of `tests/acme/` (README, "Adding a vendor"): its spec is diffed as it is,
+/// with nothing in the tool listing vendors.
+fn acme_spec() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/acme/openapi/acme.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// A tightened image limit on the third vendor's one image field breaks callers on the wire:
+/// exit 1, with the rule, the operation and what it does to callers.
+#[test]
+fn third_vendor_tightened_image_limit_exits_1() {
+    let dir = temp_dir("acme-tightened");
+    let spec = acme_spec();
+    assert!(spec.contains("x-min-bytes: 10240"), "the acme spec changed");
+    let old = write(&dir, "acme-old.yaml", &spec);
+    let new = write(
+        &dir,
+        "acme-new.yaml",
+        &spec.replace("x-min-bytes: 10240", "x-min-bytes: 20480"),
+    );
+    let out = diff_files(&dir, &old, &new);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "**Breaking** — 1 breaking on the wire, 0 breaking for Rust callers, 0 compatible"
+        ),
+        "{text}"
+    );
+    for needle in [
+        "`request-image-limit-tightened`",
+        "check_face",
+        "Acme Face Check",
+    ] {
+        assert!(text.contains(needle), "missing {needle}:\n{text}");
+    }
+}
+
+/// A loosened limit on the same field is compatible: exit 0.
+#[test]
+fn third_vendor_loosened_image_limit_exits_0() {
+    let dir = temp_dir("acme-loosened");
+    let spec = acme_spec();
+    assert!(
+        spec.contains("x-max-bytes: 1000000"),
+        "the acme spec changed"
+    );
+    let old = write(&dir, "acme-old.yaml", &spec);
+    let new = write(
+        &dir,
+        "acme-new.yaml",
+        &spec.replace("x-max-bytes: 1000000", "x-max-bytes: 2000000"),
+    );
+    let out = diff_files(&dir, &old, &new);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("**Compatible**"), "{text}");
+    assert!(text.contains("`request-image-limit-relaxed`"), "{text}");
+}

@@ -5,10 +5,12 @@
 //!
 //! The form is read as a stream, with the selfie capped at the spec's `x-max-bytes` (413
 //! `FILE_TOO_LARGE` as soon as it passes) and the whole body at that plus room for the text
-//! fields. Then, in order: missing, unknown or invalid fields are 400 `API_VALIDATION_ERROR`
-//! naming each; a selfie that is not JPEG or PNG (by its bytes, and by its declared type if
-//! it has one) is 415 `UNSUPPORTED_CONTENT_TYPE`; one under `x-min-bytes` is 413
-//! `FILE_TOO_SMALL`; one under `x-min-pixels` is 400 naming `selfie`.
+//! fields. Then the parts are checked against the spec's `IdCardVerificationRequest` by
+//! `kyc_spec::validate` (the walk the client runs before sending), and answered in order:
+//! missing, unknown or invalid fields are 400 `API_VALIDATION_ERROR` naming each; a selfie
+//! that is not JPEG or PNG (by its bytes, and by its declared type if it has one) is 415
+//! `UNSUPPORTED_CONTENT_TYPE`; one under `x-min-bytes` is 413 `FILE_TOO_SMALL`; one under
+//! `x-min-pixels`, or that cannot be read, is 400 naming `selfie`.
 //!
 //! Outcomes by NIK come from the spec's scenarios (`x-scenarios` of `verify_id_card`): the
 //! case whose `id_card_number` the request carries answers as its response example — found
@@ -22,7 +24,7 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyDataStream, LengthLimitError, Limited};
-use kyc_spec::image::{self, ImageRule, ImageRuleViolation};
+use kyc_spec::image::{self, ImageRule};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -33,7 +35,7 @@ use crate::body::{self, NON_IMAGE_ALLOWANCE};
 use crate::images;
 use crate::scenarios::{self, Selected};
 use crate::spec;
-use crate::validation::{self, Issue};
+use crate::validation::{self, Issue, Problem};
 
 /// Why a verification failed when `x-magic-reply: FAILED` asks it to (the reason of the
 /// spec's failure example, which a test compares with).
@@ -188,20 +190,19 @@ pub(crate) async fn verify(State(app): State<AppState>, request: Request) -> Res
         Ok(form) => form,
         Err(response) => return response,
     };
+    let files: Vec<(&str, &[u8])> = form
+        .selfie
+        .iter()
+        .map(|(bytes, _)| (field, &bytes[..]))
+        .collect();
     let mut issues = form.issues;
-    let mut as_json = form.fields.clone();
-    if form.selfie.is_some() {
-        // The schema's `selfie` is `format: binary`; its bytes are checked below.
-        as_json.insert(field.to_string(), Value::String(String::new()));
-    }
-    issues.extend(validation::validate(spec, schema, &Value::Object(as_json)));
-    if !issues.is_empty() {
-        return errors::validation(&issues);
-    }
-    let Some((selfie, declared_type)) = form.selfie else {
-        return errors::invalid_field(field, validation::MISSING);
-    };
-    if let Err(response) = check_selfie(field, &rule, &selfie, declared_type.as_deref()) {
+    issues.extend(validation::validate_form(
+        spec,
+        schema,
+        &form.fields,
+        &files,
+    ));
+    if let Err(response) = refusal(field, &issues, form.selfie.as_ref()) {
         return *response;
     }
 
@@ -410,12 +411,6 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
             errors::invalid_field("body", "The multipart body is malformed or truncated.")
         }
     };
-    let properties: Vec<String> = spec::iluma()
-        .schema("IdCardVerificationRequest")
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
     let mut form = Form::default();
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -442,19 +437,12 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
             content.extend_from_slice(&chunk);
         }
         let mut issue = |message: &str| {
-            form.issues.push(Issue {
-                field: if name.is_empty() {
-                    "body".into()
-                } else {
-                    name.clone()
-                },
-                message: message.into(),
-            })
+            let field = if name.is_empty() { "body" } else { &name };
+            form.issues.push(Issue::field(field, message))
         };
+        // A part that is not a property is kept as text: the validator names it unknown.
         let duplicate = form.fields.contains_key(&name) || (is_selfie && form.selfie.is_some());
-        if !properties.contains(&name) {
-            issue(validation::UNKNOWN);
-        } else if duplicate {
+        if duplicate {
             issue("Given more than once.");
         } else if over {
             issue("Too long.");
@@ -472,45 +460,42 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
     Ok(form)
 }
 
-/// Type (415), size (413) and pixel (400) checks of the selfie, from the spec's extensions.
-fn check_selfie(
+/// The answer to a form that breaks the spec, if it does: 400 naming every field whose shape
+/// is wrong (a missing selfie included); else, for the selfie, 415 when its declared type is
+/// not the format of its bytes, then by the first limit it breaks — 415 for a format outside
+/// `x-image-formats`, 413 `FILE_TOO_SMALL` / `FILE_TOO_LARGE` for its size, 400 naming it for
+/// its pixels or a header that cannot be read.
+fn refusal(
     field: &str,
-    rule: &ImageRule,
-    selfie: &[u8],
-    declared: Option<&str>,
+    issues: &[Issue],
+    selfie: Option<&(Bytes, Option<String>)>,
 ) -> Result<(), Refusal> {
-    let info = images::facts(image::inspect(selfie), selfie.len());
-    let declared_agrees = match declared.map(|d| d.split(';').next().unwrap_or("").trim()) {
-        None | Some("" | "application/octet-stream") => true,
-        Some(mime) => images::format_of_mime_type(mime) == info.map(|i| i.format),
+    let (image_issues, shape): (Vec<&Issue>, Vec<&Issue>) =
+        issues.iter().partition(|issue| issue.problem.is_image());
+    if !shape.is_empty() {
+        let shape: Vec<Issue> = shape.into_iter().cloned().collect();
+        return Err(Box::new(errors::validation(&shape)));
+    }
+    let Some((bytes, declared)) = selfie else {
+        return Err(Box::new(errors::invalid_field(field, validation::MISSING)));
     };
-    let Some(info) = info.filter(|_| declared_agrees) else {
+    let declared = declared
+        .as_deref()
+        .map(|d| d.split(';').next().unwrap_or("").trim())
+        .filter(|d| !d.is_empty() && *d != "application/octet-stream");
+    if let (Some(mime), Ok(info)) = (declared, image::inspect(bytes))
+        && images::format_of_mime_type(mime) != Some(info.format)
+    {
         return Err(Box::new(errors::error(errors::UNSUPPORTED_CONTENT_TYPE)));
-    };
-    let Err(violation) = rule.check(&info) else {
+    }
+    let Some(issue) = image_issues.first() else {
         return Ok(());
     };
-    let response = match violation {
-        ImageRuleViolation::Format { .. } => errors::error(errors::UNSUPPORTED_CONTENT_TYPE),
-        ImageRuleViolation::TooSmall { .. } => errors::error(errors::FILE_TOO_SMALL),
-        ImageRuleViolation::TooLarge { .. } => errors::error(errors::FILE_TOO_LARGE),
-        ImageRuleViolation::TooFewPixels {
-            min_width,
-            min_height,
-            ..
-        }
-        | ImageRuleViolation::UnknownPixels {
-            min_width,
-            min_height,
-            ..
-        } => errors::invalid_field(
-            field,
-            &format!(
-                "Must be at least {} pixels.",
-                images::minimum_pixels(min_width, min_height)
-            ),
-        ),
-        other => errors::invalid_field(field, &format!("The image {other}.")),
+    let response = match issue.problem {
+        Problem::ImageFormat => errors::error(errors::UNSUPPORTED_CONTENT_TYPE),
+        Problem::TooSmall => errors::error(errors::FILE_TOO_SMALL),
+        Problem::TooLarge => errors::error(errors::FILE_TOO_LARGE),
+        _ => errors::invalid_field(&issue.field, &issue.message),
     };
     Err(Box::new(response))
 }

@@ -228,12 +228,7 @@ fn magic_reply(
 /// Reads and validates a JSON body against `schema_name`; `Err` is the 400 to send.
 pub(crate) async fn json_body(request: Request, schema_name: &str) -> Result<Value, Response> {
     let (parts, request_body) = request.into_parts();
-    let invalid_body = |message: &str| {
-        errors::validation(&[Issue {
-            field: "body".into(),
-            message: message.into(),
-        }])
-    };
+    let invalid_body = |message: &str| errors::validation(&[Issue::field("body", message)]);
     if !body::is_json(&parts.headers) {
         return Err(invalid_body("The body must be application/json."));
     }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::spec::{self, error_message};
-use crate::validation::Issue;
+use crate::validation::{Issue, Problem};
 
 /// The documented 4XX error types (`ErrorType` in the spec) and the status the sandbox sends
 /// each with. The docs say only "4XX"; the statuses are the sandbox's choice (see the README).
@@ -99,6 +99,39 @@ pub(crate) fn typed(error_type: ErrorType, error_id: String) -> Response {
         }),
     )
         .into_response()
+}
+
+/// The answer to a request that breaks the spec ([`refusal_type`]): a documented error type,
+/// else the validation body — naming the fields whose shape is wrong when there are any (the
+/// images are not looked at then), else each image that breaks a limit.
+pub(crate) fn refusal(issues: &[Issue], error_id: impl FnOnce() -> String) -> Response {
+    if let Some(error_type) = refusal_type(issues) {
+        return typed(error_type, error_id());
+    }
+    let shape: Vec<Issue> = issues
+        .iter()
+        .filter(|issue| issue.problem == Problem::Field)
+        .cloned()
+        .collect();
+    validation(if shape.is_empty() { issues } else { &shape })
+}
+
+/// The error type a request that breaks the spec is answered with, if any: none while a
+/// field's shape is wrong (the validation body names it); else an image that is not base64
+/// (`invalid_base64_encoding`), else one over `x-max-bytes` (`image_too_large`), which stop
+/// the vendor before it looks at the picture. The other image limits (format, minimum size,
+/// pixels) are validation errors on the field.
+pub(crate) fn refusal_type(issues: &[Issue]) -> Option<ErrorType> {
+    let any = |problem| issues.iter().any(|issue| issue.problem == problem);
+    if any(Problem::Field) {
+        None
+    } else if any(Problem::Base64) {
+        Some(ErrorType::InvalidBase64Encoding)
+    } else if any(Problem::TooLarge) {
+        Some(ErrorType::ImageTooLarge)
+    } else {
+        None
+    }
 }
 
 /// The validation body: each field with its reasons.

@@ -8,7 +8,6 @@
 mod biometric;
 mod certificate;
 pub(crate) mod errors;
-mod image_fields;
 
 use axum::extract::Request;
 use axum::response::Response;
@@ -16,13 +15,12 @@ use axum::routing::{MethodRouter, post};
 use kyc_spec::image::ImageRule;
 use serde_json::{Map, Value};
 
-use self::image_fields::ImageRejection;
 use crate::app::AppState;
 use crate::auth::bearer_key;
 use crate::body::{self, BodyError, NON_IMAGE_ALLOWANCE};
 use crate::rate_limit::retry_after_seconds;
 use crate::vendor::Behaviour;
-use crate::{spec, validation};
+use crate::{images, spec, validation};
 
 pub(crate) use certificate::ContactRegistry;
 
@@ -64,7 +62,8 @@ pub(crate) struct Accepted {
     pub(crate) body: Map<String, Value>,
 }
 
-/// Auth, rate limit, bounded read, schema and image validation, image triggers; `Err` is the
+/// Auth, rate limit, bounded read, schema and image validation (the spec's, through
+/// `kyc_spec::validate`, answered as [`errors::refusal`] says), image triggers; `Err` is the
 /// response to send.
 pub(crate) async fn accept(
     app: &AppState,
@@ -99,16 +98,14 @@ pub(crate) async fn accept(
     };
     let issues = validation::validate(spec, schema, &value);
     if !issues.is_empty() {
-        return Err(errors::validation(&issues));
+        return Err(errors::refusal(&issues, || app.ids.uuid().to_string()));
     }
-    let images = image_fields::check(&rules, object).map_err(|rejection| match rejection {
-        ImageRejection::Typed(error_type) => errors::typed(error_type, app.ids.uuid().to_string()),
-        ImageRejection::Invalid(issues) => errors::validation(&issues),
-    })?;
-    if let Some(error_type) = images
+    // Every image is valid base64 by now: only its first bytes are decoded for a trigger.
+    if let Some(error_type) = rules
         .iter()
-        .filter_map(|image| image.trigger.as_deref())
-        .find_map(errors::ErrorType::from_trigger)
+        .filter_map(|(field, _)| object.get(*field).and_then(Value::as_str))
+        .filter_map(images::trigger_in_base64)
+        .find_map(|trigger| errors::ErrorType::from_trigger(&trigger))
     {
         return Err(errors::typed(error_type, app.ids.uuid().to_string()));
     }
@@ -148,5 +145,76 @@ mod tests {
             (4_000_000 + 2_000_000) / 3 * 4 + 4 + 65_536
         );
         assert_eq!(limit("BiometricVerificationRequest"), 1_333_336 + 65_536);
+    }
+
+    /// How a certificate issuance with `face` and `identity` (base64) is answered: `ok`, a
+    /// documented error type, or `invalid <fields>` (the validation body's fields).
+    fn verdict(face: &str, identity: &str, nik: &str) -> String {
+        let spec = spec::kredibel();
+        let mut body = crate::examples::valid_request(spec, "issue_certificate")
+            .unwrap_or_else(|error| panic!("{error}"))
+            .body;
+        body["faceImage"] = face.into();
+        body["identityImage"] = identity.into();
+        body["identityId"] = nik.into();
+        let schema = spec.schema("CertificateIssuanceRequest").unwrap();
+        let issues = validation::validate(spec, schema, &body);
+        if issues.is_empty() {
+            return "ok".into();
+        }
+        if let Some(error_type) = errors::refusal_type(&issues) {
+            return error_type.name().into();
+        }
+        let mut fields: Vec<&str> = issues
+            .iter()
+            .filter(|i| i.problem == validation::Problem::Field)
+            .map(|i| i.field.as_str())
+            .collect();
+        if fields.is_empty() {
+            fields = issues.iter().map(|i| i.field.as_str()).collect();
+        }
+        format!("invalid {}", fields.join(" "))
+    }
+
+    #[test]
+    fn image_refusals_follow_the_error_table() {
+        use crate::samples::Image;
+        let face = Image::jpeg(480, 640).base64(150_000);
+        let card = Image::png(480, 360).base64(110_000);
+        let nik = "1234567890123456";
+        assert_eq!(verdict(&face, &card, nik), "ok");
+        // Base64 is the padded standard alphabet, on one line, without a `data:` prefix.
+        for text in [
+            "QQ",
+            "QUI",
+            "QR==",
+            "Q===",
+            "QQ==QQ==",
+            "QU I=",
+            "QUJD\n",
+            "data:image/png;base64,QUJD",
+            "-_9z",
+            "not base64!",
+        ] {
+            assert_eq!(
+                verdict(text, &card, nik),
+                "invalid_base64_encoding",
+                "{text:?}"
+            );
+        }
+        // Valid base64 that is no image in an accepted format, or an empty one: the field.
+        for text in ["", "QUJD", "R0lGODlhAQABAAAAACw="] {
+            assert_eq!(verdict(text, &card, nik), "invalid faceImage", "{text:?}");
+        }
+        let too_large = Image::jpeg(480, 640).base64(4_000_001);
+        assert_eq!(verdict(&too_large, &card, nik), "image_too_large");
+        let card_too_large = Image::jpeg(480, 360).base64(2_000_001);
+        assert_eq!(verdict(&face, &card_too_large, nik), "image_too_large");
+        let narrow = Image::jpeg(479, 640).base64(150_000);
+        assert_eq!(verdict(&narrow, &card, nik), "invalid faceImage");
+        let small = Image::jpeg(480, 640).base64(102_399);
+        assert_eq!(verdict(&small, &card, nik), "invalid faceImage");
+        // A field's shape is answered first; the images are not looked at then.
+        assert_eq!(verdict("QQ", &card, "12345"), "invalid identityId");
     }
 }

@@ -15,6 +15,7 @@ mod iluma_screening;
 mod kredibel_biometric;
 mod kredibel_certificate;
 mod magic_reply;
+mod proxy;
 mod robustness;
 mod scenarios;
 mod server;

@@ -11,9 +11,15 @@
 //! header without decoding it.
 //!
 //! Each problem is a [`Violation`]: the field's path as a caller writes it
-//! (`addresses[0].country`), the [`Rule`] broken, and a predicate that follows the path in a
-//! message (`is 3 characters; the minimum is 16`). A message gives the rule and the value's
-//! size or shape, never the value: request values are NIKs, names, faces.
+//! (`addresses[0].country`) and as a JSON pointer (`/addresses/0/country`), the [`Rule`]
+//! broken, a predicate that follows the path in a message (`is 3 characters; the minimum is
+//! 16`), whether the value is `x-pii`, and whether a reader would still decode it. A message
+//! gives the rule and the value's size or shape, never the value: request values are NIKs,
+//! names, faces.
+//!
+//! A validator checks requests by default; [`Validator::response`] checks what a vendor sent,
+//! with the reader's tolerances (see [`response`]): an unknown field, an unlisted value of an
+//! `x-open-enum`, a missing field of an `x-undocumented` guess are reported as decoding.
 //!
 //! ```
 //! use kyc_spec::Spec;
@@ -41,6 +47,8 @@
 mod formats;
 pub mod json;
 mod patterns;
+pub mod response;
+mod values;
 mod walk;
 
 use std::fmt;
@@ -48,8 +56,10 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 
 use crate::Spec;
+use crate::extensions::PiiKind;
 pub use json::Json;
 pub(crate) use patterns::Patterns;
+pub use response::Direction;
 
 /// The rule a value breaks, named by the schema keyword or vendor extension that states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,11 +110,13 @@ pub enum Rule {
     MinPixels,
     /// An image field whose content cannot be read as an image (empty, truncated, malformed).
     Image,
+    /// A response status the operation does not declare (see [`Validator::status`]).
+    Status,
 }
 
 impl Rule {
     /// The keyword or extension, as the spec writes it: `minLength`, `x-max-bytes`; and
-    /// `json`, `null`, `unknown-field`, `image` for the rules no single keyword names.
+    /// `json`, `null`, `unknown-field`, `image`, `status` for the rules no single keyword names.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Json => "json",
@@ -129,6 +141,7 @@ impl Rule {
             Self::MaxBytes => "x-max-bytes",
             Self::MinPixels => "x-min-pixels",
             Self::Image => "image",
+            Self::Status => "status",
         }
     }
 }
@@ -144,6 +157,9 @@ impl fmt::Display for Rule {
 pub struct Violation<'s> {
     /// The field, as a path: `identityId`, `addresses[0].country`; empty for the whole body.
     pub path: String,
+    /// The same field as a JSON pointer into the body: `/identityId`, `/addresses/0/country`;
+    /// empty for the whole body.
+    pub pointer: String,
     /// The rule broken.
     pub rule: Rule,
     /// What is wrong, as a predicate to follow the path (`is required`, `is 3 characters; the
@@ -153,6 +169,14 @@ pub struct Violation<'s> {
     /// `unknown-field`, the object's schema), so a caller can word its own message from the
     /// limit (`minLength`, `enum`, `type`, ...).
     pub schema: &'s Value,
+    /// Whether a reader of this value would still decode it: in the [`Direction::Response`]
+    /// only, for an unknown field, an unlisted value of an `x-open-enum` and a missing field of
+    /// an `x-undocumented` guess (see [`response`]). Always `false` for a request, which is
+    /// refused for any violation.
+    pub decodes: bool,
+    /// The `x-pii` kind of the value at the path (its own mark or an enclosing one's): when
+    /// set, a caller must not show the value, not even an unlisted enum value.
+    pub pii: Option<PiiKind>,
 }
 
 impl fmt::Display for Violation<'_> {
@@ -227,6 +251,7 @@ pub struct Validator<'s> {
     spec: &'s Spec,
     first_only: bool,
     trusted_base64: bool,
+    direction: Direction,
 }
 
 impl<'s> Validator<'s> {
@@ -236,11 +261,13 @@ impl<'s> Validator<'s> {
             spec,
             first_only: false,
             trusted_base64: false,
+            direction: Direction::Request,
         }
     }
 
-    /// Stops at the first violation (in the order: the value's own rules, then `required`,
-    /// then the fields in the value's order).
+    /// Stops at the first violation that does not decode (in the order: the value's own
+    /// rules, then `required`, then the fields in the value's order); the tolerated ones found
+    /// before it are kept. A request's violations never decode: it stops at the first.
     pub fn first_only(mut self) -> Self {
         self.first_only = true;
         self
@@ -267,9 +294,12 @@ impl<'s> Validator<'s> {
             Ok(value) => self.value(schema, &value),
             Err(_) => vec![Violation {
                 path: String::new(),
+                pointer: String::new(),
                 rule: Rule::Json,
                 message: "is not valid JSON".into(),
                 schema: self.spec.resolve(schema),
+                decodes: false,
+                pii: None,
             }],
         }
     }

@@ -8,8 +8,10 @@ use std::ops::ControlFlow;
 
 use serde_json::{Map, Number, Value};
 
-use super::{Instance, Rule, Validator, View, Violation, formats};
+use super::values::{equals, equals_value, kind_of, type_mismatch};
+use super::{Instance, Rule, Validator, View, Violation, formats, response};
 use crate::Spec;
+use crate::extensions::PiiKind;
 use crate::image::{self, ImageError, ImageInfo, ImageRule, ImageRuleViolation};
 
 /// How deep schemas may nest (through `allOf` and references) before the walk gives up on a
@@ -23,8 +25,22 @@ pub(super) struct Walk<'s> {
     spec: &'s Spec,
     first_only: bool,
     trusted_base64: bool,
+    /// Response direction: the tolerances of [`response`] apply.
+    response: bool,
     path: String,
+    /// The same place as `path`, as a JSON pointer, kept alongside rather than derived: a field
+    /// name may hold `.` or `[`, which a dotted path cannot tell apart.
+    pointer: String,
+    /// The `x-pii` kind of the innermost marked schema the walk is in (a mark covers all below).
+    pii: Option<PiiKind>,
     out: Vec<Violation<'s>>,
+}
+
+/// Where to cut the path and the pointer back to when leaving a field.
+#[derive(Clone, Copy)]
+struct Mark {
+    path: usize,
+    pointer: usize,
 }
 
 /// The keywords of one schema node, read in one pass over its keys.
@@ -52,6 +68,9 @@ struct Keywords<'s> {
     any_of: Option<&'s [Value]>,
     all_of: Option<&'s [Value]>,
     image: bool,
+    pii: Option<&'s str>,
+    open_enum: bool,
+    undocumented: bool,
 }
 
 impl<'s> Keywords<'s> {
@@ -86,6 +105,9 @@ impl<'s> Keywords<'s> {
                 "x-image-formats" | "x-min-bytes" | "x-max-bytes" | "x-min-pixels" => {
                     k.image = true
                 }
+                "x-pii" => k.pii = value.as_str(),
+                "x-open-enum" => k.open_enum = value.as_bool() == Some(true),
+                "x-undocumented" => k.undocumented = value.as_bool() == Some(true),
                 _ => {}
             }
         }
@@ -99,7 +121,10 @@ impl<'s> Walk<'s> {
             spec: validator.spec,
             first_only: validator.first_only,
             trusted_base64: validator.trusted_base64,
+            response: validator.direction == response::Direction::Response,
             path: String::new(),
+            pointer: String::new(),
+            pii: None,
             out: Vec::new(),
         }
     }
@@ -108,35 +133,71 @@ impl<'s> Walk<'s> {
         self.out
     }
 
-    /// Records a violation at the current path.
+    /// Records a violation at the current path that the reader would refuse.
     fn report(&mut self, rule: Rule, schema: &'s Value, message: impl Into<String>) -> Flow {
+        self.record(rule, schema, message.into(), false, self.pii)
+    }
+
+    /// Records a violation at the current path. With `first_only`, the walk stops at the first
+    /// one that does not decode (a tolerated one is kept and the walk goes on).
+    fn record(
+        &mut self,
+        rule: Rule,
+        schema: &'s Value,
+        message: String,
+        decodes: bool,
+        pii: Option<PiiKind>,
+    ) -> Flow {
         self.out.push(Violation {
             path: self.path.clone(),
+            pointer: self.pointer.clone(),
             rule,
-            message: message.into(),
+            message,
             schema,
+            decodes,
+            pii,
         });
-        if self.first_only {
+        if self.first_only && !decodes {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
     }
 
-    /// Extends the path with a field name; returns the length to cut back to.
-    fn enter(&mut self, name: &str) -> usize {
-        let len = self.path.len();
-        if len > 0 {
+    /// Extends the path with a field name; returns where to cut back to.
+    fn enter(&mut self, name: &str) -> Mark {
+        let mark = self.mark();
+        if mark.path > 0 {
             self.path.push('.');
         }
         self.path.push_str(name);
-        len
+        self.pointer.push('/');
+        if name.contains(['~', '/']) {
+            self.pointer
+                .push_str(&name.replace('~', "~0").replace('/', "~1"));
+        } else {
+            self.pointer.push_str(name);
+        }
+        mark
     }
 
-    fn enter_index(&mut self, index: usize) -> usize {
-        let len = self.path.len();
+    fn enter_index(&mut self, index: usize) -> Mark {
+        let mark = self.mark();
         let _ = write!(self.path, "[{index}]");
-        len
+        let _ = write!(self.pointer, "/{index}");
+        mark
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            path: self.path.len(),
+            pointer: self.pointer.len(),
+        }
+    }
+
+    fn leave(&mut self, mark: Mark) {
+        self.path.truncate(mark.path);
+        self.pointer.truncate(mark.pointer);
     }
 
     /// Checks `value` against `schema`. After a violation of a value's own rules, its other
@@ -152,6 +213,26 @@ impl<'s> Walk<'s> {
         }
         let schema = self.spec.resolve(schema);
         let k = Keywords::of(schema);
+        let outer = self.pii;
+        if outer.is_none()
+            && let Some(name) = k.pii
+        {
+            // An unknown name reads as the safest kind, as `PiiKind::of` does.
+            self.pii = Some(PiiKind::parse(name).unwrap_or(PiiKind::Secret));
+        }
+        let flow = self.check_node(schema, &k, value, depth);
+        self.pii = outer;
+        flow
+    }
+
+    /// [`Walk::check`] on a resolved schema node whose keywords are read.
+    fn check_node<I: Instance>(
+        &mut self,
+        schema: &'s Value,
+        k: &Keywords<'s>,
+        value: &I,
+        depth: usize,
+    ) -> Flow {
         let view = value.view();
         if matches!(view, View::Null) {
             if k.nullable {
@@ -185,17 +266,15 @@ impl<'s> Walk<'s> {
                 .iter()
                 .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_string))
                 .collect();
-            return self.report(
-                Rule::Enum,
-                schema,
-                format!("is not one of: {}", names.join(", ")),
-            );
+            let message = format!("is not one of: {}", names.join(", "));
+            let decodes = self.response && k.open_enum;
+            return self.record(Rule::Enum, schema, message, decodes, self.pii);
         }
         match view {
-            View::String(text) => self.string(schema, &k, text)?,
-            View::Number(number) => self.number(schema, &k, number)?,
-            View::Array(items) => self.array(schema, &k, items, depth)?,
-            View::Object(fields) => self.object::<I>(schema, &k, fields, depth)?,
+            View::String(text) => self.string(schema, k, text)?,
+            View::Number(number) => self.number(schema, k, number)?,
+            View::Array(items) => self.array(schema, k, items, depth)?,
+            View::Object(fields) => self.object::<I>(schema, k, fields, depth)?,
             View::Null | View::Bool(_) => {}
         }
         for (members, rule) in [(k.one_of, Rule::OneOf), (k.any_of, Rule::AnyOf)] {
@@ -211,14 +290,18 @@ impl<'s> Walk<'s> {
         ControlFlow::Continue(())
     }
 
-    /// Whether `value` meets `schema`, without reporting anything.
+    /// Whether `value` meets `schema`. Nothing it breaks is reported, except, when it does
+    /// meet it, what it breaks that the reader tolerates (in a response, an unknown field of
+    /// the `oneOf` member that matched is still news).
     fn matches<I: Instance>(&mut self, schema: &'s Value, value: &I, depth: usize) -> bool {
-        let (first_only, found, path) = (self.first_only, self.out.len(), self.path.len());
+        let (first_only, found, mark) = (self.first_only, self.out.len(), self.mark());
         self.first_only = true;
         let _ = self.check(schema, value, depth + 1);
-        let matched = self.out.len() == found;
-        self.out.truncate(found);
-        self.path.truncate(path);
+        let matched = self.out[found..].iter().all(|v| v.decodes);
+        if !matched {
+            self.out.truncate(found);
+        }
+        self.leave(mark);
         self.first_only = first_only;
         matched
     }
@@ -329,14 +412,14 @@ impl<'s> Walk<'s> {
                 schema,
                 "repeats an earlier item; items must be unique",
             );
-            self.path.truncate(back);
+            self.leave(back);
             return flow;
         }
         if let Some(item_schema) = k.items {
             for (i, item) in items.iter().enumerate() {
                 let back = self.enter_index(i);
                 self.check(item_schema, item, depth + 1)?;
-                self.path.truncate(back);
+                self.leave(back);
             }
         }
         ControlFlow::Continue(())
@@ -356,24 +439,46 @@ impl<'s> Walk<'s> {
             .filter_map(Value::as_str)
         {
             if !fields.clone().any(|(field, _)| field == name) {
-                let back = self.enter(name);
-                self.report(Rule::Required, schema, "is required")?;
-                self.path.truncate(back);
+                self.missing(schema, k, name)?;
             }
         }
         for (name, field) in fields {
             let back = self.enter(name);
             match (k.properties.and_then(|p| p.get(name)), k.additional) {
                 (Some(property), _) => self.check(property, field, depth + 1)?,
-                (None, Some(Value::Bool(false))) => {
-                    self.report(Rule::UnknownField, schema, "is not a field of this request")?
-                }
                 (None, Some(extra @ Value::Object(_))) => self.check(extra, field, depth + 1)?,
-                (None, _) => {}
+                (None, additional) => {
+                    if let Some(decodes) =
+                        response::unknown_field(self.response, k.properties, additional)
+                    {
+                        let message = response::unknown_field_message(self.response);
+                        self.record(
+                            Rule::UnknownField,
+                            schema,
+                            message.into(),
+                            decodes,
+                            self.pii,
+                        )?
+                    }
+                }
             }
-            self.path.truncate(back);
+            self.leave(back);
         }
         ControlFlow::Continue(())
+    }
+
+    /// Reports the required field `name` missing from an object of `schema`.
+    fn missing(&mut self, schema: &'s Value, k: &Keywords<'s>, name: &str) -> Flow {
+        let back = self.enter(name);
+        let property = k
+            .properties
+            .and_then(|p| p.get(name))
+            .map(|p| self.spec.resolve(p));
+        let decodes = self.response && response::guessed(k.undocumented, property);
+        let pii = self.pii.or_else(|| property.and_then(PiiKind::of));
+        let flow = self.record(Rule::Required, schema, "is required".into(), decodes, pii);
+        self.leave(back);
+        flow
     }
 
     /// Reports what an image breaks, if anything: unreadable, or against the schema's rule.
@@ -424,20 +529,20 @@ impl<'s> Walk<'s> {
             .filter_map(Value::as_str)
         {
             if !text_fields.contains_key(name) && !files.iter().any(|(f, _)| *f == name) {
-                let back = self.enter(name);
-                self.report(Rule::Required, schema, "is required")?;
-                self.path.truncate(back);
+                self.missing(schema, &k, name)?;
             }
         }
         for (name, value) in text_fields {
             let back = self.enter(name);
             match k.properties.and_then(|p| p.get(name)) {
                 Some(property) => self.check(property, value, 1)?,
-                None => {
-                    self.report(Rule::UnknownField, schema, "is not a field of this request")?
-                }
+                None => self.report(
+                    Rule::UnknownField,
+                    schema,
+                    response::unknown_field_message(self.response),
+                )?,
             }
-            self.path.truncate(back);
+            self.leave(back);
         }
         for (name, bytes) in files {
             let back = self.enter(name);
@@ -445,94 +550,21 @@ impl<'s> Walk<'s> {
                 Some(property) => {
                     let property = self.spec.resolve(property);
                     if ImageRule::from_schema(property).is_some() {
-                        self.image(property, image::inspect(bytes))?;
+                        let outer = self.pii;
+                        self.pii = outer.or_else(|| PiiKind::of(property));
+                        let flow = self.image(property, image::inspect(bytes));
+                        self.pii = outer;
+                        flow?;
                     }
                 }
-                None => {
-                    self.report(Rule::UnknownField, schema, "is not a field of this request")?
-                }
+                None => self.report(
+                    Rule::UnknownField,
+                    schema,
+                    response::unknown_field_message(self.response),
+                )?,
             }
-            self.path.truncate(back);
+            self.leave(back);
         }
         ControlFlow::Continue(())
     }
-}
-
-/// The type a value should have had, when it does not have it (`a string`, `a whole number`).
-fn type_mismatch<I: Instance>(ty: &str, view: &View<'_, I>) -> Option<&'static str> {
-    let (matches, expected) = match ty {
-        "string" => (matches!(view, View::String(_)), "a string"),
-        "integer" => (
-            matches!(view, View::Number(n) if is_integer(n)),
-            "a whole number",
-        ),
-        "number" => (matches!(view, View::Number(_)), "a number"),
-        "boolean" => (matches!(view, View::Bool(_)), "true or false"),
-        "array" => (matches!(view, View::Array(_)), "a list"),
-        "object" => (matches!(view, View::Object(_)), "an object"),
-        _ => (true, ""),
-    };
-    (!matches).then_some(expected)
-}
-
-/// An integer, also when written `90.0` (JSON Schema counts a number by its value).
-fn is_integer(number: &Number) -> bool {
-    number.is_i64()
-        || number.is_u64()
-        || number
-            .as_f64()
-            .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
-}
-
-fn kind_of<I: Instance>(view: &View<'_, I>) -> &'static str {
-    match view {
-        View::Null => "null",
-        View::Bool(_) => "a boolean",
-        View::Number(_) => "a number",
-        View::String(_) => "a string",
-        View::Array(_) => "a list",
-        View::Object(_) => "an object",
-    }
-}
-
-/// Two instances are the same JSON value (numbers by value).
-fn equals<I: Instance>(a: &I, b: &I) -> bool {
-    match (a.view(), b.view()) {
-        (View::Null, View::Null) => true,
-        (View::Bool(x), View::Bool(y)) => x == y,
-        (View::Number(x), View::Number(y)) => same_number(x, y),
-        (View::String(x), View::String(y)) => x == y,
-        (View::Array(x), View::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equals(x, y))
-        }
-        (View::Object(x), View::Object(y)) => {
-            x.clone().count() == y.clone().count()
-                && x.into_iter()
-                    .all(|(name, v)| y.clone().any(|(n, w)| n == name && equals(v, w)))
-        }
-        _ => false,
-    }
-}
-
-/// An instance is the same JSON value as a schema's `serde_json::Value` (an `enum` entry).
-fn equals_value<I: Instance>(a: &I, b: &Value) -> bool {
-    match (a.view(), b) {
-        (View::Null, Value::Null) => true,
-        (View::Bool(x), Value::Bool(y)) => x == *y,
-        (View::Number(x), Value::Number(y)) => same_number(x, y),
-        (View::String(x), Value::String(y)) => x == y,
-        (View::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equals_value(x, y))
-        }
-        (View::Object(x), Value::Object(y)) => {
-            x.clone().count() == y.len()
-                && x.into_iter()
-                    .all(|(name, v)| y.get(name).is_some_and(|w| equals_value(v, w)))
-        }
-        _ => false,
-    }
-}
-
-fn same_number(a: &Number, b: &Number) -> bool {
-    a == b || a.as_f64().zip(b.as_f64()).is_some_and(|(x, y)| x == y)
 }
