@@ -540,14 +540,6 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
 
 /// Schemas whose generated type still prints personal data with `{:?}`, because a personal
 /// field in them is not yet a named `x-pii` schema with a redacting type.
-// TODO(lead): empty this list when the named `x-pii` response schemas land (issue 9, §1/§3);
-// the test then holds every example.
-const DEBUG_NOT_YET_REDACTING: &[&str] = &[
-    "IndividualScreening",
-    "CftPepListing",
-    "IdCardVerificationRequest",
-    "IdCardVerification",
-];
 
 /// Every string (and long number) under `path` (a catalog `pii_paths` entry) of `value`.
 fn values_at(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
@@ -609,7 +601,7 @@ fn debug_of_every_documented_example_shows_no_personal_data() {
                 .iter()
                 .filter(|v| decoded.debug.contains(v.as_str()))
                 .collect();
-            if !shown.is_empty() && !DEBUG_NOT_YET_REDACTING.contains(&example.schema.as_str()) {
+            if !shown.is_empty() {
                 leaks.push(format!(
                     "{} ({}): {shown:?}",
                     example.snapshot_name(vendor.name),
