@@ -243,10 +243,10 @@ async fn every_delivered_payload_is_its_declared_schema() {
     for (_, callback) in &declared {
         app.set_callback_url(&callback.name, &url).unwrap();
     }
-    let individual = json!({"given_names": "Eko Hadi Salim", "user_id": "foo123",
-                            "nationality": "ID", "scopes": ["PEP"]});
-    let entity = json!({"name": "intel", "user_id": "u", "business_domicile": "US",
-                        "scopes": ["PEP", "SANCTION"]});
+    // The documented requests: a field the spec adds (with its example) is sent too.
+    let individual = example_json(kyc_sandbox::spec::iluma(), "screen_individual");
+    let mut entity = example_json(kyc_sandbox::spec::iluma(), "screen_entity");
+    entity["scopes"] = json!(["PEP", "SANCTION"]);
     // (operation, how to trigger it, state asked for)
     let mut triggers = Vec::new();
     for magic in [None, Some("COMPLETED"), Some("FAILED")] {

@@ -456,11 +456,30 @@ fn the_real_iluma_screening_request() {
     let spec = real("iluma.yaml");
     let schema = spec.schema("IndividualScreeningRequest").unwrap();
     let validator = Validator::new(&spec);
-    let documented = json!({"given_names": "Eko Hadi Salim", "user_id": "foo123",
-        "nationality": "ID", "score_threshold": 90, "scopes": ["PEP"]});
-    assert_eq!(found(&validator.value(schema, &documented)), []);
-    let broken = json!({"given_names": "", "nationality": "id", "scopes": ["PEP", "PEP"],
-        "extra": 1, "score_threshold": 49, "addresses": [{"country": 7}]});
+    // The documented request, so a field the spec adds (with its example) keeps this green.
+    let (name, documented) = spec
+        .request_examples("screen_individual")
+        .first()
+        .map(|(name, value)| (name.to_string(), (*value).clone()))
+        .expect("screen_individual documents a request");
+    assert_eq!(
+        found(&validator.value(schema, &documented)),
+        [],
+        "example `{name}`"
+    );
+    let mut broken = documented;
+    let fields = broken.as_object_mut().expect("the example is an object");
+    fields.remove("user_id");
+    for (field, value) in [
+        ("given_names", json!("")),
+        ("nationality", json!("id")),
+        ("scopes", json!(["PEP", "PEP"])),
+        ("extra", json!(1)),
+        ("score_threshold", json!(49)),
+        ("addresses", json!([{"country": 7}])),
+    ] {
+        fields.insert(field.into(), value);
+    }
     let violations = validator.value(schema, &broken);
     let mut paths: Vec<(&str, Rule)> = violations
         .iter()
