@@ -88,28 +88,36 @@ pub(crate) use vendor_client;
 /// Which vendor a client talks to; selects its spec and operation catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Vendor {
+    #[cfg(feature = "kredibel")]
     Kredibel,
+    #[cfg(feature = "iluma")]
     Iluma,
 }
 
 impl Vendor {
     pub(crate) fn name(self) -> &'static str {
         match self {
+            #[cfg(feature = "kredibel")]
             Vendor::Kredibel => "kredibel",
+            #[cfg(feature = "iluma")]
             Vendor::Iluma => "iluma",
         }
     }
 
     pub(crate) fn operations(self) -> &'static [Operation] {
         match self {
+            #[cfg(feature = "kredibel")]
             Vendor::Kredibel => crate::kredibel::catalog::OPERATIONS,
+            #[cfg(feature = "iluma")]
             Vendor::Iluma => crate::iluma::catalog::OPERATIONS,
         }
     }
 
     pub(crate) fn spec(self) -> &'static kyc_spec::Spec {
         match self {
+            #[cfg(feature = "kredibel")]
             Vendor::Kredibel => crate::kredibel::spec(),
+            #[cfg(feature = "iluma")]
             Vendor::Iluma => crate::iluma::spec(),
         }
     }

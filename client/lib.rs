@@ -37,11 +37,18 @@
 
 #![warn(missing_docs)]
 
+#[cfg(not(any(feature = "kredibel", feature = "iluma")))]
+compile_error!(
+    "kyc-clients has no vendor to build: enable `kredibel`, `iluma` or both (the default features)"
+);
+
 mod call;
 pub mod catalog;
 mod config;
 mod error;
+#[cfg(feature = "iluma")]
 pub mod iluma;
+#[cfg(feature = "kredibel")]
 pub mod kredibel;
 pub mod nik;
 pub mod privacy;

@@ -206,6 +206,7 @@ pub(crate) fn catalog_source(
 
     out.push_str(
         "/// The JSON Schema (schemars) of the generated type for `schema`.\n\
+         #[cfg(feature = \"schemars\")]\n\
          pub fn json_schema(schema: &str) -> Option<schemars::schema::RootSchema> {\n    \
          match schema {\n",
     );

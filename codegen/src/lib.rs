@@ -28,6 +28,10 @@ pub use kyc_spec::{SpecError, SpecErrors};
 pub struct VendorSpec {
     /// Path of the spec file, as it should appear in messages (e.g. `openapi/kredibel.yaml`).
     pub file: PathBuf,
+    /// Derives added to every generated type besides `PartialEq`: `schemars::JsonSchema` when
+    /// kyc-clients' `schemars` feature is on (build.rs reads `CARGO_FEATURE_SCHEMARS`), so a
+    /// consumer's build neither generates nor compiles the schema impls.
+    pub derives: Vec<String>,
     /// The `operationId`s that stay in the spec as documentation but are written by hand in
     /// `client/` because progenitor cannot generate them (multipart bodies). Every operation
     /// progenitor cannot generate must be listed, and every listed one must exist, so the spec
@@ -105,8 +109,8 @@ pub fn generate_from(
 }
 
 /// Settings shared by every vendor: the Builder interface (validated newtypes for constrained
-/// strings, builder-style requests), `JsonSchema` on every type for the schema snapshots, and an
-/// inner type through which the hand-written `ClientHooks` apply auth.
+/// strings, builder-style requests), the vendor's extra derives ([`VendorSpec::derives`]), and
+/// an inner type through which the hand-written `ClientHooks` apply auth.
 fn settings(vendor: &VendorSpec) -> Result<progenitor::GenerationSettings, SpecErrors> {
     let inner: proc_macro2::TokenStream = vendor.inner_type.parse().map_err(|_| {
         SpecErrors::one(SpecError::general(
@@ -119,10 +123,12 @@ fn settings(vendor: &VendorSpec) -> Result<progenitor::GenerationSettings, SpecE
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_inner_type(inner)
         .with_timeout(60);
+    for derive in &vendor.derives {
+        settings.with_derive(derive);
+    }
     for (schema, rust_path) in &vendor.replacements {
         settings.with_replacement(schema, rust_path, std::iter::empty());
     }
