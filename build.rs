@@ -4,6 +4,10 @@
 //! says which specs to read and writes the results to `OUT_DIR`. A spec problem fails the build
 //! with a list of messages naming the file and line, the JSON path or the operation, and the
 //! fix, never a panic; cargo shows them under the build script's `--- stderr`.
+//!
+//! Only the vendors whose feature is on (`kredibel`, `iluma`) are generated, and
+//! `schemars::JsonSchema` is derived only with the `schemars` feature: a consumer's build pays
+//! for what it uses.
 
 use std::path::PathBuf;
 
@@ -11,11 +15,16 @@ use kyc_codegen::VendorSpec;
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let derives: Vec<String> = match std::env::var_os("CARGO_FEATURE_SCHEMARS") {
+        Some(_) => vec!["schemars::JsonSchema".into()],
+        None => vec![],
+    };
     let vendors = [
         (
             "kredibel",
             VendorSpec {
                 file: "openapi/kredibel.yaml".into(),
+                derives: derives.clone(),
                 hand_written: vec![],
                 inner_type: "crate::CallSettings".into(),
                 types_path: "crate::kredibel::types".into(),
@@ -29,6 +38,7 @@ fn main() {
             "iluma",
             VendorSpec {
                 file: "openapi/iluma.yaml".into(),
+                derives: derives.clone(),
                 // multipart/form-data: progenitor cannot generate it; see client/iluma/id_card.rs.
                 hand_written: vec!["verify_id_card".into()],
                 inner_type: "crate::CallSettings".into(),
@@ -40,6 +50,10 @@ fn main() {
 
     let mut failed = false;
     for (name, vendor) in &vendors {
+        // The vendor's Cargo feature (`kredibel`, `iluma`): a vendor left out is not generated.
+        if std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_none() {
+            continue;
+        }
         println!("cargo:rerun-if-changed={}", vendor.file.display());
         match kyc_codegen::generate(vendor) {
             Ok(generated) => {

@@ -38,6 +38,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(not(any(feature = "kredibel", feature = "iluma")))]
+compile_error!(
+    "kyc-clients has no vendor to build: enable `kredibel`, `iluma` or both (the default features)"
+);
+
 // The generated code reaches its run-time support through the path `progenitor_client`. In
 // this crate that path is the crate itself: its root provides what the generated code uses,
 // progenitor-client's request helpers (imported as `progenitor_support`) and this crate's own
@@ -51,7 +56,9 @@ mod config;
 mod decode;
 mod drift;
 mod error;
+#[cfg(feature = "iluma")]
 pub mod iluma;
+#[cfg(feature = "kredibel")]
 pub mod kredibel;
 pub mod nik;
 pub mod privacy;

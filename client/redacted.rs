@@ -118,6 +118,7 @@ impl<'de> serde::Deserialize<'de> for Nik {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Nik {
     fn schema_name() -> String {
         "Nik".into()
@@ -299,6 +300,7 @@ impl<'de> serde::Deserialize<'de> for Base64Image {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Base64Image {
     fn schema_name() -> String {
         "Base64Image".into()
@@ -367,6 +369,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Secret {
     fn schema_name() -> String {
         "Secret".into()
@@ -438,6 +441,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Redacted<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Redacted<T> {
     fn schema_name() -> String {
         T::schema_name()

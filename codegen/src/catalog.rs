@@ -130,6 +130,7 @@ pub(crate) fn catalog_source(
     document: &Value,
     hand_written: &[String],
     replacements: &[(String, String)],
+    json_schema: bool,
 ) -> String {
     // A replaced schema's Rust type is the hand-written one, not `types::<Name>`.
     let rust_type = |name: &str| {
@@ -204,19 +205,22 @@ pub(crate) fn catalog_source(
     }
     out.push_str("        _ => None,\n    }\n}\n\n");
 
-    out.push_str(
-        "/// The JSON Schema (schemars) of the generated type for `schema`.\n\
-         pub fn json_schema(schema: &str) -> Option<schemars::schema::RootSchema> {\n    \
-         match schema {\n",
-    );
-    for name in &names {
-        let _ = writeln!(
-            out,
-            "        {name:?} => Some(schemars::schema_for!({})),",
-            rust_type(name)
+    // Only where the types derive JsonSchema (kyc-clients' `schemars` feature).
+    if json_schema {
+        out.push_str(
+            "/// The JSON Schema (schemars) of the generated type for `schema`.\n\
+             pub fn json_schema(schema: &str) -> Option<schemars::schema::RootSchema> {\n    \
+             match schema {\n",
         );
+        for name in &names {
+            let _ = writeln!(
+                out,
+                "        {name:?} => Some(schemars::schema_for!({})),",
+                rust_type(name)
+            );
+        }
+        out.push_str("        _ => None,\n    }\n}\n\n");
     }
-    out.push_str("        _ => None,\n    }\n}\n\n");
 
     out.push_str(
         "/// Where personal data sits in values of `schema` (the spec's `x-pii` marks).\n\

@@ -35,6 +35,10 @@ pub use kyc_spec::{SpecError, SpecErrors};
 pub struct VendorSpec {
     /// Path of the spec file, as it should appear in messages (e.g. `openapi/kredibel.yaml`).
     pub file: PathBuf,
+    /// Derives added to every generated type besides `PartialEq`: `schemars::JsonSchema` when
+    /// kyc-clients' `schemars` feature is on (build.rs reads `CARGO_FEATURE_SCHEMARS`), so a
+    /// consumer's build neither generates nor compiles the schema impls.
+    pub derives: Vec<String>,
     /// The `operationId`s that stay in the spec as documentation but are written by hand in
     /// `client/` because progenitor cannot generate them (multipart bodies). Every operation
     /// progenitor cannot generate must be listed, and every listed one must exist, so the spec
@@ -114,15 +118,21 @@ pub fn generate_from(
     let generable =
         tolerant::for_generation(check::without_hand_written(spec, &vendor.hand_written));
     let generated = run_progenitor(&file_label, &generable, vendor)?;
-    let client = tolerant::wrap(&generated, &open_enums).map_err(|err| {
+    let json_schema = vendor.derives.iter().any(|d| d.ends_with("JsonSchema"));
+    let client = tolerant::wrap(&generated, &open_enums, json_schema).map_err(|err| {
         SpecErrors::one(SpecError::general(
             &file_label,
             format!("the open enums do not make valid Rust: {err}"),
             "report this as a kyc-codegen bug; check the `x-open-enum` schemas' names and values",
         ))
     })?;
-    let catalog =
-        catalog::catalog_source(spec, &document, &vendor.hand_written, &vendor.replacements);
+    let catalog = catalog::catalog_source(
+        spec,
+        &document,
+        &vendor.hand_written,
+        &vendor.replacements,
+        json_schema,
+    );
     let spec_json = serde_json::to_string(spec).map_err(as_json_failed)?;
     Ok(Generated {
         client,
@@ -132,8 +142,8 @@ pub fn generate_from(
 }
 
 /// Settings shared by every vendor: the Builder interface (validated newtypes for constrained
-/// strings, builder-style requests), `JsonSchema` on every type for the schema snapshots, and an
-/// inner type through which the hand-written `ClientHooks` apply auth.
+/// strings, builder-style requests), the vendor's extra derives ([`VendorSpec::derives`]), and
+/// an inner type through which the hand-written `ClientHooks` apply auth.
 fn settings(vendor: &VendorSpec) -> Result<progenitor::GenerationSettings, SpecErrors> {
     let inner: proc_macro2::TokenStream = vendor.inner_type.parse().map_err(|_| {
         SpecErrors::one(SpecError::general(
@@ -146,10 +156,12 @@ fn settings(vendor: &VendorSpec) -> Result<progenitor::GenerationSettings, SpecE
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_inner_type(inner)
         .with_timeout(60);
+    for derive in &vendor.derives {
+        settings.with_derive(derive);
+    }
     for (schema, rust_path) in &vendor.replacements {
         settings.with_replacement(schema, rust_path, std::iter::empty());
     }

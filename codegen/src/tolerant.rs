@@ -384,9 +384,13 @@ fn collect<'a>(
 /// The client file: progenitor's output in a module of its own, re-exported whole, and a
 /// `types` module that re-exports progenitor's types beside the open enums written here, so
 /// callers name every type `types::X`.
-pub(crate) fn wrap(progenitor: &str, enums: &[OpenEnum]) -> Result<String, syn::Error> {
+pub(crate) fn wrap(
+    progenitor: &str,
+    enums: &[OpenEnum],
+    json_schema: bool,
+) -> Result<String, syn::Error> {
     let generated: syn::File = syn::parse_str(progenitor)?;
-    let items = enums.iter().map(enum_tokens);
+    let items = enums.iter().map(|e| enum_tokens(e, json_schema));
     let tokens = quote! {
         /// What progenitor generates from the spec, unchanged.
         pub mod api {
@@ -404,7 +408,7 @@ pub(crate) fn wrap(progenitor: &str, enums: &[OpenEnum]) -> Result<String, syn::
     Ok(prettyplease::unparse(&file))
 }
 
-fn enum_tokens(e: &OpenEnum) -> TokenStream {
+fn enum_tokens(e: &OpenEnum, json_schema: bool) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let name_text = &e.name;
     let values = &e.values;
@@ -424,7 +428,7 @@ fn enum_tokens(e: &OpenEnum) -> TokenStream {
     };
     let schema_doc = schema_description(&e.description);
     let expecting = format!("a string ({name_text})");
-    quote! {
+    let body = quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -540,6 +544,11 @@ fn enum_tokens(e: &OpenEnum) -> TokenStream {
             }
         }
 
+    };
+    // The schema impl only where the crate derives JsonSchema (kyc-clients' `schemars`
+    // feature): a consumer's build has no schemars to name.
+    let schema_impl = if json_schema {
+        quote! {
         impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::string::String {
                 #name_text.to_string()
@@ -578,6 +587,13 @@ fn enum_tokens(e: &OpenEnum) -> TokenStream {
                 .into()
             }
         }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #body
+        #schema_impl
     }
 }
 

@@ -43,6 +43,7 @@ components:
 fn vendor(hand_written: &[&str]) -> VendorSpec {
     VendorSpec {
         file: FILE.into(),
+        derives: vec![],
         hand_written: hand_written.iter().map(|s| s.to_string()).collect(),
         inner_type: "()".into(),
         types_path: "crate::broken::types".into(),
@@ -325,6 +326,7 @@ fn the_vendor_specs_generate() {
     ] {
         let vendor = VendorSpec {
             file: root.join(file),
+            derives: vec!["schemars::JsonSchema".into()],
             hand_written,
             inner_type: "()".into(),
             types_path: "crate::vendor::types".into(),

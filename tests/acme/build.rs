@@ -9,6 +9,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let vendor = VendorSpec {
         file: "openapi/acme.yaml".into(),
+        derives: vec![],
         hand_written: vec![],
         // The library's settings: its hooks validate, authenticate, retry and trace every call.
         inner_type: "kyc_clients::CallSettings".into(),
