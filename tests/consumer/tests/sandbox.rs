@@ -9,7 +9,9 @@ use kyc_sandbox::samples::Image;
 #[tokio::test]
 async fn the_readme_example_runs_against_the_offline_sandbox() {
     // Stopped when dropped, on every path of the test.
-    let sandbox = Sandbox::start().await.expect("the sandbox binds 127.0.0.1:0");
+    let sandbox = Sandbox::start()
+        .await
+        .expect("the sandbox binds 127.0.0.1:0");
     let endpoints = Endpoints {
         kredibel: Environment::Custom(sandbox.kredibel_url()),
         iluma: Environment::Custom(sandbox.iluma_url()),
@@ -37,7 +39,9 @@ async fn the_readme_example_runs_against_the_offline_sandbox() {
 
 #[tokio::test]
 async fn a_refused_image_is_a_typed_error_that_names_the_field() {
-    let sandbox = Sandbox::start().await.expect("the sandbox binds 127.0.0.1:0");
+    let sandbox = Sandbox::start()
+        .await
+        .expect("the sandbox binds 127.0.0.1:0");
     let endpoints = Endpoints {
         kredibel: Environment::Custom(sandbox.kredibel_url()),
         iluma: Environment::Custom(sandbox.iluma_url()),
