@@ -12,7 +12,8 @@
 #   benches/consumer_build.sh                # both sides, best of two
 #   ROUNDS=3 benches/consumer_build.sh       # more rounds
 #   TIMINGS=1 benches/consumer_build.sh      # also keep cargo's --timings report of each build
-#   KEEP=1 benches/consumer_build.sh         # keep the temporary directory (printed)
+#   KEEP=1 benches/consumer_build.sh         # keep the temporary directory (sources, locks and
+#                                            # timings; target directories are always removed)
 # Needs the registry cache to hold the lock's crates (any build of this workspace fetched them).
 set -euo pipefail
 
@@ -77,6 +78,8 @@ build() { # side round
     if [[ -n "${TIMINGS:-}" ]]; then
         cp "$target/cargo-timings/cargo-timing.html" "$work/timings-$side-$round.html"
     fi
+    # A clean target is about 1.4 GB: never keep one.
+    rm -rf "$target"
     awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "$work/time"
 }
 

@@ -12,6 +12,12 @@
 //! operation and schema of both specs as data. [`vendor`] is how a crate of its own adds a
 //! third vendor on the same hooks.
 //!
+//! Cargo features: `kredibel` and `iluma` (both default) select the vendors — `build.rs`
+//! generates and the crate compiles only those enabled; `schemars` derives
+//! `schemars::JsonSchema` on every generated type (what this repository's schema snapshots
+//! read); `tls-ring` (default), `tls-aws-lc` or `tls-native` choose the TLS stack; `axum` adds
+//! the Iluma callback receiver.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use kyc_clients::{Environment, kredibel};
