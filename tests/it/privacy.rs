@@ -539,9 +539,6 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
 // ---------------------------------------------------------------------------------------------
 // `Debug` of every documented example, decoded.
 
-/// Schemas whose generated type still prints personal data with `{:?}`, because a personal
-/// field in them is not yet a named `x-pii` schema with a redacting type.
-
 /// Every string (and long number) under `path` (a catalog `pii_paths` entry) of `value`.
 fn values_at(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
     let (first, rest) = match path.split_once('.') {
