@@ -4,21 +4,21 @@
 //! and its example reaches every caller that builds its requests here.
 //!
 //! The examples' images are placeholders (`/9j/4AAQSkZJRg==`, "(binary contents of ...)"):
-//! each image field gets an image of [`ImageSample::meeting`] its rule instead, made by the
-//! caller's `sample` function (`kyc_sandbox::samples` draws them), base64 text for a
-//! `format: byte` field, file bytes for a `format: binary` part of a multipart form.
+//! each image field gets an image of [`ImageSample::meeting`] its rule instead, drawn by
+//! [`image::sample`](crate::image::sample), base64 text for a `format: byte` field, file bytes
+//! for a `format: binary` part of a multipart form.
 //!
 //! ```
 //! # use kyc_spec::{Spec, example};
-//! # fn demo(spec: &Spec, jpeg: &dyn Fn(&example::ImageSample) -> Vec<u8>) {
-//! let request = example::valid_request(spec, "verify_biometric", jpeg).unwrap();
+//! # fn demo(spec: &Spec) {
+//! let request = example::valid_request(spec, "verify_biometric").unwrap();
 //! assert!(request.files.is_empty()); // JSON: the image is base64 in `request.body`
 //! # }
 //! ```
 
 use serde_json::{Map, Value};
 
-use crate::image::ImageFormat;
+use crate::image::{self, ImageFormat, sample};
 use crate::{ImageRule, Scenario, Spec, refs};
 
 /// The image a field gets: its format, pixel size and byte size, all within the field's rule.
@@ -63,6 +63,11 @@ impl ImageSample {
             height: side(rule.min_height),
             bytes,
         }
+    }
+
+    /// The image's file: a [`sample`] of this format, pixel size and byte size.
+    pub fn draw(&self) -> Vec<u8> {
+        sample::Image::new(self.format, self.width, self.height).bytes(self.bytes)
     }
 }
 
@@ -112,16 +117,8 @@ impl std::fmt::Display for ExampleError {
 
 impl std::error::Error for ExampleError {}
 
-/// The function that draws an image: the bytes of a file of the sample's format, pixel size
-/// and byte size.
-pub type SampleImages<'a> = &'a dyn Fn(&ImageSample) -> Vec<u8>;
-
 /// The operation's first named request example, its images swapped for real ones.
-pub fn valid_request(
-    spec: &Spec,
-    operation_id: &str,
-    sample: SampleImages<'_>,
-) -> Result<ExampleRequest, ExampleError> {
+pub fn valid_request(spec: &Spec, operation_id: &str) -> Result<ExampleRequest, ExampleError> {
     let error = |problem: &str| ExampleError {
         operation_id: operation_id.to_string(),
         problem: problem.to_string(),
@@ -132,7 +129,7 @@ pub fn valid_request(
             "has no named request example (requestBody.content.*.examples); add one",
         ));
     };
-    with_sample_images(spec, operation_id, example, sample)
+    with_sample_images(spec, operation_id, example)
 }
 
 /// The request a scenario sends (its example with `set` applied), its images swapped for
@@ -140,10 +137,9 @@ pub fn valid_request(
 pub fn scenario_request(
     spec: &Spec,
     scenario: &Scenario<'_>,
-    sample: SampleImages<'_>,
 ) -> Result<ExampleRequest, ExampleError> {
     match &scenario.request {
-        Some(body) => with_sample_images(spec, scenario.operation_id, body, sample),
+        Some(body) => with_sample_images(spec, scenario.operation_id, body),
         None => Err(ExampleError {
             operation_id: scenario.operation_id.to_string(),
             problem: format!("scenario `{}` has no request body", scenario.name),
@@ -158,7 +154,6 @@ pub fn with_sample_images(
     spec: &Spec,
     operation_id: &str,
     body: &Value,
-    sample: SampleImages<'_>,
 ) -> Result<ExampleRequest, ExampleError> {
     let error = |problem: String| ExampleError {
         operation_id: operation_id.to_string(),
@@ -187,7 +182,7 @@ pub fn with_sample_images(
             continue;
         }
         let image = ImageSample::meeting(&rule);
-        let bytes = sample(&image);
+        let bytes = image.draw();
         if multipart || is_binary(spec, schema, field) {
             out.remove(field);
             files.push(ExampleFile {
@@ -196,7 +191,10 @@ pub fn with_sample_images(
                 bytes,
             });
         } else {
-            out.insert(field.to_string(), Value::String(base64(&bytes)));
+            out.insert(
+                field.to_string(),
+                Value::String(image::encode_base64(&bytes)),
+            );
         }
     }
     Ok(ExampleRequest {
@@ -240,32 +238,11 @@ impl Spec {
     }
 }
 
-/// Standard, padded base64 (what `format: byte` means).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::image;
 
     fn spec() -> Spec {
         let image = |format: &str| {
@@ -311,12 +288,6 @@ mod tests {
         .unwrap()
     }
 
-    fn draw(sample: &ImageSample) -> Vec<u8> {
-        let mut bytes = vec![0u8; sample.bytes];
-        bytes[0] = sample.width as u8;
-        bytes
-    }
-
     #[test]
     fn samples_meet_their_rule() {
         let rule = ImageRule {
@@ -338,15 +309,18 @@ mod tests {
     #[test]
     fn json_images_become_base64_and_form_images_files() {
         let spec = spec();
-        let json = valid_request(&spec, "post_json", &draw).unwrap();
+        let json = valid_request(&spec, "post_json").unwrap();
         assert_eq!(json.media_type, "application/json");
         assert!(json.files.is_empty());
         assert_eq!(json.text("name"), Some("a"));
         let photo = json.text("photo").unwrap();
         assert_eq!(image::check_base64(photo), Ok(1100));
-        assert_eq!(photo, base64(&draw(&ImageSample::meeting(&spec_rule()))));
+        assert_eq!(
+            photo,
+            image::encode_base64(&ImageSample::meeting(&spec_rule()).draw())
+        );
 
-        let form = valid_request(&spec, "post_form", &draw).unwrap();
+        let form = valid_request(&spec, "post_form").unwrap();
         assert_eq!(form.body, json!({"name": "a"}));
         assert_eq!(form.files.len(), 1);
         assert_eq!(form.files[0].field, "selfie");
@@ -362,13 +336,13 @@ mod tests {
     #[test]
     fn errors_name_the_operation() {
         let spec = spec();
-        let error = valid_request(&spec, "get_none", &draw).unwrap_err();
+        let error = valid_request(&spec, "get_none").unwrap_err();
         assert_eq!(error.operation_id, "get_none");
         assert!(
             error.to_string().contains("no named request example"),
             "{error}"
         );
-        let error = with_sample_images(&spec, "nope", &json!({}), &draw).unwrap_err();
+        let error = with_sample_images(&spec, "nope", &json!({})).unwrap_err();
         assert!(error.to_string().contains("no operation"), "{error}");
     }
 
@@ -381,18 +355,5 @@ mod tests {
         );
         assert_eq!(spec.parameter_example("post_form", "q"), Some(&json!("s")));
         assert_eq!(spec.parameter_example("post_form", "r"), None);
-    }
-
-    #[test]
-    fn base64_is_standard_and_padded() {
-        for (bytes, text) in [
-            (&b""[..], ""),
-            (b"f", "Zg=="),
-            (b"fo", "Zm8="),
-            (b"foo", "Zm9v"),
-            (b"\xfb\xff", "+/8="),
-        ] {
-            assert_eq!(base64(bytes), text);
-        }
     }
 }
