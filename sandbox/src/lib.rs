@@ -37,6 +37,8 @@ mod body;
 pub mod config;
 pub mod examples;
 pub mod faults;
+#[doc(hidden)]
+pub mod flags;
 mod generic;
 mod ids;
 pub mod iluma;

@@ -44,20 +44,9 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<ProxyOptions>,
         report: None,
         record: None,
     };
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => {
-                (name.to_string(), Some(value.to_string()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+    let mut flags = crate::flags::Flags::new(args);
+    while let Some((name, inline)) = flags.next_flag() {
+        let mut value = || flags.value(&name, inline.clone());
         match name.as_str() {
             "-h" | "--help" => return Ok(None),
             "--listen" => {
