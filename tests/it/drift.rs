@@ -16,18 +16,19 @@ use serde_json::{Value, json};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt as _};
 
-use crate::support::{CaptureServer, synthetic_jpeg};
+use crate::support::{CaptureServer, FULL_NAME, NIK, certificate_request, synthetic_jpeg};
 
-const NIK: &str = "3275031210930027";
-const FULL_NAME: &str = "PENITO KRISTIAN";
 const API_KEY: &str = "iluma_production_0secret0key0from0body";
 
 /// One captured event: its fields by name, and its level.
 pub(crate) type Event = BTreeMap<String, String>;
 
-/// Records every `kyc.drift` event.
-#[derive(Clone, Default)]
-pub(crate) struct Drift(Arc<Mutex<Vec<Event>>>);
+/// Records every event of one target (`kyc.drift`, `kyc.deprecated`).
+#[derive(Clone)]
+pub(crate) struct Drift {
+    target: &'static str,
+    events: Arc<Mutex<Vec<Event>>>,
+}
 
 struct Fields<'a>(&'a mut Event);
 
@@ -42,26 +43,34 @@ impl Visit for Fields<'_> {
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Drift {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "kyc.drift" {
+        if event.metadata().target() != self.target {
             return;
         }
         let mut fields = Event::new();
         fields.insert("level".into(), event.metadata().level().to_string());
         event.record(&mut Fields(&mut fields));
-        self.0.lock().unwrap().push(fields);
+        self.events.lock().unwrap().push(fields);
     }
 }
 
 impl Drift {
     /// The events so far, emptied.
     pub(crate) fn take(&self) -> Vec<Event> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        std::mem::take(&mut *self.events.lock().unwrap())
     }
 }
 
 /// Captures drift events on this thread (the test's current-thread runtime runs the calls).
 pub(crate) fn capture() -> (Drift, tracing::subscriber::DefaultGuard) {
-    let drift = Drift::default();
+    capture_target("kyc.drift")
+}
+
+/// Captures the events of `target` on this thread.
+fn capture_target(target: &'static str) -> (Drift, tracing::subscriber::DefaultGuard) {
+    let drift = Drift {
+        target,
+        events: Arc::default(),
+    };
     let subscriber = tracing_subscriber::registry().with(drift.clone());
     (drift, tracing::subscriber::set_default(subscriber))
 }
@@ -137,24 +146,7 @@ async fn issue_certificate(
 > {
     kredibel
         .issue_certificate()
-        .body(
-            kredibel::types::CertificateIssuanceRequest::builder()
-                .identity_id(NIK)
-                .full_name(FULL_NAME)
-                .birth_date(chrono::NaiveDate::from_ymd_opt(1993, 10, 12).unwrap())
-                .email_address("penito@example.com")
-                .phone_number("6281234567890")
-                .face_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
-                    640,
-                    800,
-                    150 * 1024,
-                )))
-                .identity_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
-                    800,
-                    600,
-                    150 * 1024,
-                ))),
-        )
+        .body(certificate_request())
         .send()
         .await
 }
@@ -415,26 +407,9 @@ async fn an_answer_as_the_spec_says_is_silent() {
     assert_eq!(drift.take(), []);
 }
 
-/// Counts `kyc.deprecated` events.
-#[derive(Clone, Default)]
-struct Deprecations(Arc<Mutex<Vec<Event>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Deprecations {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() == "kyc.deprecated" {
-            let mut fields = Event::new();
-            fields.insert("level".into(), event.metadata().level().to_string());
-            event.record(&mut Fields(&mut fields));
-            self.0.lock().unwrap().push(fields);
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_deprecated_operation_warns_once_per_process() {
-    let deprecations = Deprecations::default();
-    let subscriber = tracing_subscriber::registry().with(deprecations.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (deprecations, _guard) = capture_target("kyc.deprecated");
     assert!(
         kredibel::spec()
             .operation("verify_biometric")
@@ -465,7 +440,7 @@ async fn a_deprecated_operation_warns_once_per_process() {
             .await;
         assert!(sent.is_err(), "nothing listens on 127.0.0.1:1");
     }
-    let events = std::mem::take(&mut *deprecations.0.lock().unwrap());
+    let events = deprecations.take();
     assert_eq!(events.len(), 1, "one warning for two calls: {events:?}");
     assert_eq!(events[0]["level"], "WARN");
     assert_eq!(events[0]["operation"], "verify_biometric");

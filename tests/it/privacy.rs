@@ -14,12 +14,10 @@ use tracing_subscriber::fmt::MakeWriter;
 use serde_json::json;
 
 use crate::id_card_multipart::valid_selfie;
-use crate::support::{CaptureServer, synthetic_jpeg};
+use crate::support::{CaptureServer, FULL_NAME, NIK, certificate_request, synthetic_jpeg};
 
 const KREDIBEL_KEY: &str = "kredibel-secret-key-7f3a";
 const ILUMA_KEY: &str = "iluma_development_secret-key-9c2b";
-const NIK: &str = "3275031210930027";
-const FULL_NAME: &str = "PENITO KRISTIAN";
 const GIVEN_NAMES: &str = "Eko Hadi Salim";
 
 #[derive(Clone, Default)]
@@ -51,16 +49,8 @@ async fn full_scenario(debug_output: &mut String) {
     let iluma =
         iluma::Client::with_api_key(Environment::Custom(sandbox.iluma_url()), ILUMA_KEY).unwrap();
     let face = synthetic_jpeg(640, 800, 150 * 1024);
-    let card = synthetic_jpeg(800, 600, 150 * 1024);
 
-    let certificate = kredibel::types::CertificateIssuanceRequest::builder()
-        .identity_id(NIK)
-        .full_name(FULL_NAME)
-        .birth_date(chrono::NaiveDate::from_ymd_opt(1993, 10, 12).unwrap())
-        .email_address("penito@example.com")
-        .phone_number("6281234567890")
-        .face_image(kyc_clients::Base64Image::from_bytes(face.clone()))
-        .identity_image(kyc_clients::Base64Image::from_bytes(card));
+    let certificate = certificate_request();
     let request =
         kredibel::types::CertificateIssuanceRequest::try_from(certificate.clone()).unwrap();
     debug_output.push_str(&format!("{request:?}\n{kredibel:?}\n{iluma:?}\n"));
@@ -492,24 +482,7 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
     assert!(text.contains("birthdate"), "{text}");
     let err = kredibel
         .issue_certificate()
-        .body(
-            kredibel::types::CertificateIssuanceRequest::builder()
-                .identity_id(NIK)
-                .full_name(FULL_NAME)
-                .birth_date(chrono::NaiveDate::from_ymd_opt(1993, 10, 12).unwrap())
-                .email_address("penito-at-example.com")
-                .phone_number("6281234567890")
-                .face_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
-                    640,
-                    800,
-                    150 * 1024,
-                )))
-                .identity_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
-                    800,
-                    600,
-                    150 * 1024,
-                ))),
-        )
+        .body(certificate_request().email_address("penito-at-example.com"))
         .send()
         .await
         .unwrap_err();

@@ -378,3 +378,30 @@ pub(crate) fn individual_screening()
     )
     .into()
 }
+
+/// The person of the privacy and drift tests: values that must never show in any output.
+pub(crate) const NIK: &str = "3275031210930027";
+/// Their full name.
+pub(crate) const FULL_NAME: &str = "PENITO KRISTIAN";
+
+/// A certificate issuance for [`NIK`] / [`FULL_NAME`] with images the spec accepts (a
+/// 640×800 selfie and an 800×600 card, 150 KB JPEGs).
+pub(crate) fn certificate_request()
+-> kyc_clients::kredibel::types::builder::CertificateIssuanceRequest {
+    kyc_clients::kredibel::types::CertificateIssuanceRequest::builder()
+        .identity_id(NIK)
+        .full_name(FULL_NAME)
+        .birth_date(chrono::NaiveDate::from_ymd_opt(1993, 10, 12).expect("a date"))
+        .email_address("penito@example.com")
+        .phone_number("6281234567890")
+        .face_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
+            640,
+            800,
+            150 * 1024,
+        )))
+        .identity_image(kyc_clients::Base64Image::from_bytes(synthetic_jpeg(
+            800,
+            600,
+            150 * 1024,
+        )))
+}
