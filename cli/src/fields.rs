@@ -204,12 +204,8 @@ fn scalar(schema: &Value) -> Option<Scalar> {
 
 /// The string enum values of a schema (references followed).
 fn enum_values(spec: &Spec, schema: &Value) -> Vec<String> {
-    spec.resolve(schema)
-        .get("enum")
-        .and_then(Value::as_array)
+    kyc_spec::enum_strings(spec.resolve(schema))
         .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
         .map(str::to_string)
         .collect()
 }

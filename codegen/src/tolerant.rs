@@ -69,12 +69,8 @@ pub(crate) fn open_enums(document: &Value) -> Vec<OpenEnum> {
 }
 
 fn enum_strings(schema: &Value) -> Vec<String> {
-    schema
-        .get("enum")
-        .and_then(Value::as_array)
+    kyc_spec::enum_strings(schema)
         .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
         .map(str::to_string)
         .collect()
 }

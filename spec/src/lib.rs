@@ -39,5 +39,5 @@ pub use extensions::{Callback, ImageRule, PiiKind};
 pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
 pub use replacement::pii_replacement;
 pub use scenario::{Scenario, ScenarioError};
-pub use spec::{Spec, SpecShapeError};
+pub use spec::{Spec, SpecShapeError, enum_strings};
 pub use vendor::{AuthScheme, Environment, Server, VendorInfo};

@@ -270,13 +270,8 @@ impl Spec {
     /// The string values of an enum schema (references followed).
     pub fn enum_values(&self, name: &str) -> Vec<&str> {
         self.schema(name)
-            .map(|s| self.resolve(s))
-            .and_then(|s| s.get("enum"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect()
+            .map(|s| enum_strings(self.resolve(s)))
+            .unwrap_or_default()
     }
 
     /// A vendor extension on a component schema's property, e.g. `x-threshold` on
@@ -352,5 +347,17 @@ fn examples_of(node: &Value) -> Vec<(&str, &Value)> {
         .into_iter()
         .flatten()
         .filter_map(|(name, example)| Some((name.as_str(), example.get("value")?)))
+        .collect()
+}
+
+/// The string values of a schema node's `enum` (not following references); empty for a node
+/// without one.
+pub fn enum_strings(schema: &Value) -> Vec<&str> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
         .collect()
 }
