@@ -5,7 +5,7 @@
 //!
 //! The examples' images are placeholders (`/9j/4AAQSkZJRg==`, "(binary contents of ...)"):
 //! each image field gets an image of [`ImageSample::meeting`] its rule instead, drawn by
-//! [`image::sample`](crate::image::sample), base64 text for a `format: byte` field, file bytes
+//! [`image::sample`], base64 text for a `format: byte` field, file bytes
 //! for a `format: binary` part of a multipart form.
 //!
 //! ```
