@@ -68,6 +68,23 @@ impl<T, Raw> Expected<T, Raw> {
     }
 }
 
+impl Expected<i64, serde_json::Number> {
+    /// The number, whole or not (a whole number beyond `f64`'s precision is rounded).
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Self::Typed(value) => *value as f64,
+            Self::Raw(raw) => raw.as_f64().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// `Typed(a) == a`: compares with a value of the documented form.
+impl<T: PartialEq, Raw> PartialEq<T> for Expected<T, Raw> {
+    fn eq(&self, other: &T) -> bool {
+        self.typed() == Some(other)
+    }
+}
+
 impl<T, Raw> From<T> for Expected<T, Raw> {
     fn from(value: T) -> Self {
         Self::Typed(value)
@@ -85,10 +102,17 @@ impl<T: fmt::Debug, Raw: fmt::Debug> fmt::Debug for Expected<T, Raw> {
     }
 }
 
-impl<T: fmt::Display, Raw: fmt::Display> fmt::Display for Expected<T, Raw> {
+/// The value as it is on the wire, either way: the typed value as the client would send it
+/// (a string without its quotes), or the raw value. Not for personal values, whose `Raw` is
+/// `Redacted` (no `Display`).
+impl<T: serde::Serialize, Raw: fmt::Display> fmt::Display for Expected<T, Raw> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Typed(value) => value.fmt(f),
+            Self::Typed(value) => match serde_json::to_value(value) {
+                Ok(serde_json::Value::String(text)) => f.write_str(&text),
+                Ok(other) => write!(f, "{other}"),
+                Err(_) => Err(fmt::Error),
+            },
             Self::Raw(raw) => raw.fmt(f),
         }
     }
