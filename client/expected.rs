@@ -155,21 +155,15 @@ impl<T: schemars::JsonSchema, Raw: schemars::JsonSchema> schemars::JsonSchema
     }
 
     fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        use schemars::schema::{Metadata, Schema, SchemaObject, SubschemaValidation};
+        use schemars::schema::{Schema, SchemaObject, SubschemaValidation};
         let mut raw = generator.subschema_for::<Raw>();
         if let Schema::Object(object) = &mut raw {
             object.metadata().description = Some(
                 "The value as sent, when it does not have the documented form (`Raw`).".into(),
             );
         }
+        // No description of its own: the field's says what the value is.
         SchemaObject {
-            metadata: Some(Box::new(Metadata {
-                description: Some(
-                    "`Expected`: the documented form (`Typed`), or the value as sent (`Raw`)."
-                        .into(),
-                ),
-                ..Default::default()
-            })),
             subschemas: Some(Box::new(SubschemaValidation {
                 any_of: Some(vec![generator.subschema_for::<T>(), raw]),
                 ..Default::default()
