@@ -191,6 +191,18 @@ fn responses_can_be_logged_masked() {
         shown.contains("cftpi_1") && shown.contains("COMPLETED"),
         "{shown}"
     );
+
+    // The fields a guessed body carries that its guess does not name may hold anything: a key.
+    let keys: iluma::types::ApiKeySet = serde_json::from_value(serde_json::json!({
+        "business_id": "5abc",
+        "api_keys": [{"environment": "LIVE", "key": API_KEY_SENT_BACK, "secret": API_KEY_SENT_BACK}],
+        "live_key": API_KEY_SENT_BACK
+    }))
+    .unwrap();
+    let shown = kyc_clients::privacy::redacted_json(&keys, iluma::catalog::pii_paths("ApiKeySet"))
+        .to_string();
+    assert!(!shown.contains(API_KEY_SENT_BACK), "{shown}");
+    assert!(shown.contains("5abc") && shown.contains("LIVE"), "{shown}");
 }
 
 // ---------------------------------------------------------------------------------------------
