@@ -653,7 +653,7 @@ async fn a_stub_vendor_s_differences_are_reported() {
     assert_no_leak(&run, &secrets);
     let summary = run.proxy().report().summary();
     assert!(
-        summary.contains("iluma get_api_keys: 1 exchanges, 3 violations"),
+        summary.contains("iluma get_api_keys: 1 exchange, 3 violations"),
         "{summary}"
     );
     assert!(
@@ -816,7 +816,7 @@ async fn the_proxy_binary_prints_its_urls_and_a_summary_on_sigterm() {
     assert_eq!(health.unwrap().status(), 200);
     assert!(exit.success(), "{exit:?}");
     assert!(
-        rest.contains("iluma get_health: 1 exchanges, 0 violations"),
+        rest.contains("iluma get_health: 1 exchange, 0 violations"),
         "{rest}"
     );
     assert_eq!(std::fs::read_to_string(&report).unwrap(), "");
