@@ -21,7 +21,7 @@ use kyc_spec::{AuthScheme, ParameterLocation, Scenario, Spec};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::support::{ILUMA_KEY, KREDIBEL_KEY};
+use crate::support::{ILUMA_KEY, KREDIBEL_KEY, http_client};
 
 /// A scratch directory under the system's temp dir, removed when dropped.
 struct Scratch(PathBuf);
@@ -115,13 +115,6 @@ impl Run {
             proxy.shutdown().await;
         }
     }
-}
-
-/// A reqwest client (the workspace builds reqwest without a TLS crypto provider: ring is
-/// installed, as the clients do).
-fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
 }
 
 /// A sample image meeting `rule`.
