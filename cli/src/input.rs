@@ -88,12 +88,8 @@ impl Input {
                     input.body.insert(field.wire.clone(), Value::Array(values));
                 }
                 Kind::Json => {
-                    let value = serde_json::from_str(texts[0]).map_err(|err| {
-                        Failure::refused(
-                            &field.wire,
-                            format!("not JSON: {err}"),
-                        )
-                    })?;
+                    let value = serde_json::from_str(texts[0])
+                        .map_err(|err| Failure::refused(&field.wire, format!("not JSON: {err}")))?;
                     input.body.insert(field.wire.clone(), value);
                 }
             }
@@ -102,9 +98,7 @@ impl Input {
             let value = single_use_secret(secret)?;
             input.params.insert(secret.parameter.to_string(), value);
         }
-        if !multipart
-            && let Some(schema) = spec.request_schema(&operation.id, "application/json")
-        {
+        if !multipart && let Some(schema) = spec.request_schema(&operation.id, "application/json") {
             input.formats = Validator::new(spec)
                 .value(schema, &Value::Object(input.body.clone()))
                 .into_iter()

@@ -518,11 +518,7 @@ async fn rate_limit_and_faults(tour: &mut Tour) {
 struct Deprecations(Arc<Mutex<Vec<String>>>);
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Deprecations {
-    fn on_event(
-        &self,
-        event: &tracing::Event<'_>,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         struct Operation<'a>(&'a mut Option<String>);
         impl tracing::field::Visit for Operation<'_> {
             fn record_str(&mut self, field: &tracing::field::Field, value: &str) {

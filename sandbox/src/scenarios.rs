@@ -88,8 +88,7 @@ pub(crate) fn by_parameter(
     value: &str,
 ) -> Option<&'static Scenario<'static>> {
     scenarios.iter().find(|s| {
-        s.operation_id == operation_id
-            && s.parameter(name).and_then(Value::as_str) == Some(value)
+        s.operation_id == operation_id && s.parameter(name).and_then(Value::as_str) == Some(value)
     })
 }
 

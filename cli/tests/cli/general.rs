@@ -146,7 +146,10 @@ async fn a_stray_value_is_a_usage_error_that_does_not_repeat_it() {
 #[tokio::test]
 async fn a_mistyped_subcommand_or_flag_gets_the_name_it_is_close_to() {
     let run = kyc(&["iluma", "screen-individal"]).run().await;
-    run.failure(2, &["'screen-individal'", "did you mean 'screen-individual'"]);
+    run.failure(
+        2,
+        &["'screen-individal'", "did you mean 'screen-individual'"],
+    );
     let run = kyc(&["kredibel", "verify-biometric", "--face-imag", "selfie.jpg"])
         .run()
         .await;

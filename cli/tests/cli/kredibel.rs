@@ -168,7 +168,12 @@ async fn a_malformed_date_names_the_expected_form() {
         &sandbox.kredibel_url(),
     ])
     .args(&["--identity-id", NIK, "--full-name", NAME])
-    .args(&["--birth-date", "06-07-1990", "--email-address", "test@email.com"])
+    .args(&[
+        "--birth-date",
+        "06-07-1990",
+        "--email-address",
+        "test@email.com",
+    ])
     .args(&["--phone-number", "621234567890"])
     .arg_path("--face-image", &face)
     .arg_path("--identity-image", &card)

@@ -438,10 +438,15 @@ fn recursive_schema_terminates() {
 /// verdict counts it for Rust callers too.
 #[test]
 fn removed_response_field_counts_for_rust_callers_and_says_whether_it_was_required() {
-    let old = resp("{type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}");
+    let old = resp(
+        "{type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}",
+    );
     let report = crate::support::report(&old, &resp(STR_REQ));
     let change = report.changes().next().expect("one change");
-    assert_eq!((change.rule, change.class), (Rule::ResponsePropertyRemoved, WIRE));
+    assert_eq!(
+        (change.rule, change.class),
+        (Rule::ResponsePropertyRemoved, WIRE)
+    );
     assert!(
         change.message.ends_with(
             "removed (it was required: clients built from the old spec fail to decode a response without it)"
@@ -459,10 +464,21 @@ fn removed_response_field_counts_for_rust_callers_and_says_whether_it_was_requir
     );
     let counts = report.counts();
     assert_eq!(
-        (counts.breaking_wire, counts.breaking_rust, counts.breaking_wire_and_rust),
+        (
+            counts.breaking_wire,
+            counts.breaking_rust,
+            counts.breaking_wire_and_rust
+        ),
         (1, 0, 1)
     );
-    let optional = crate::support::report(&resp("{type: object, properties: {a: {type: string}, b: {type: integer}}}"), &resp(STR));
+    let optional = crate::support::report(
+        &resp("{type: object, properties: {a: {type: string}, b: {type: integer}}}"),
+        &resp(STR),
+    );
     let change = optional.changes().next().expect("one change");
-    assert!(change.message.contains("it was optional"), "{}", change.message);
+    assert!(
+        change.message.contains("it was optional"),
+        "{}",
+        change.message
+    );
 }

@@ -21,8 +21,8 @@ use serde_json::Value;
 use super::watchlist::{self, Profile, ProfileKind, Scope, WatchlistDate};
 use super::{SimulatedState, accept, errors, json_body};
 use crate::app::AppState;
-use crate::{scenarios, spec};
 use crate::validation::as_integer;
+use crate::{scenarios, spec};
 
 /// Screenings kept before the oldest are forgotten.
 const MAX_STORED: usize = 10_000;
