@@ -512,8 +512,8 @@ async fn rate_limit_and_faults(tour: &mut Tour) {
     sandbox.shutdown().await;
 }
 
-/// The operations the clients warned about on `kyc.deprecated`, once per call site's first
-/// use (the tour expects one warning per deprecated operation of the specs).
+/// The operations the clients warned about on `kyc.deprecated` (a client warns the first time
+/// a process calls a deprecated operation; the tour expects exactly that).
 #[derive(Clone, Default)]
 struct Deprecations(Arc<Mutex<Vec<String>>>);
 
