@@ -16,6 +16,7 @@ mod kredibel_biometric;
 mod kredibel_certificate;
 mod magic_reply;
 mod proxy;
+mod readme;
 mod robustness;
 mod scenarios;
 mod server;
