@@ -24,6 +24,7 @@ use crate::iluma::{self, CallbackLog, IlumaState};
 use crate::kredibel::KredibelState;
 use crate::observe::{RequestLog, UNMATCHED};
 use crate::rate_limit::RateLimiter;
+use crate::replay::{Incoming, Replay};
 use crate::vendor::{self, Behaviour, Vendor};
 
 /// Everything the handlers share.
@@ -36,6 +37,7 @@ pub(crate) struct Shared {
     pub(crate) callback_retry: RetryPolicy,
     pub(crate) kredibel: KredibelState,
     pub(crate) iluma: IlumaState,
+    pub(crate) replay: Option<Arc<Replay>>,
 }
 
 /// The state every handler receives.
@@ -94,6 +96,7 @@ impl SandboxApp {
             kredibel: KredibelState::default(),
             iluma,
             ids,
+            replay: config.replay,
         });
         let served = served(&vendors);
         let mut router = Router::new();
@@ -162,6 +165,7 @@ impl SandboxApp {
 #[derive(Clone)]
 pub(crate) struct OperationContext {
     pub(crate) app: AppState,
+    pub(crate) spec: Arc<kyc_spec::Spec>,
     pub(crate) vendor: Arc<str>,
     pub(crate) behaviour: Arc<dyn Behaviour>,
     pub(crate) operation: Arc<str>,
@@ -190,6 +194,7 @@ fn vendor_routes(state: &AppState, vendor: &Vendor) -> Router<AppState> {
     let layered = |operation: &str, route: MethodRouter<AppState>| {
         let context = OperationContext {
             app: state.clone(),
+            spec: vendor.spec.clone(),
             vendor: vendor.name().into(),
             behaviour: vendor.behaviour.clone(),
             operation: operation.into(),
@@ -231,6 +236,7 @@ pub(crate) async fn around_operation(
 ) -> Response {
     let OperationContext {
         app,
+        spec,
         vendor,
         behaviour,
         operation,
@@ -249,7 +255,13 @@ pub(crate) async fn around_operation(
                 tokio::time::sleep(injection.latency).await;
             }
             match injection.action {
-                None => next.run(request).await,
+                None => match &app.replay {
+                    Some(replay) if replay.concerns(&vendor) => {
+                        replayed(replay, &spec, &vendor, operation, &*behaviour, request, next)
+                            .await
+                    }
+                    _ => next.run(request).await,
+                },
                 Some(FaultAction::Status(status)) => behaviour.fault(operation, status),
                 Some(FaultAction::Drop) => {
                     let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -267,4 +279,50 @@ pub(crate) async fn around_operation(
         "request"
     );
     response
+}
+
+/// The largest request body read to match it against recordings: above every image limit of
+/// the specs (the proxy that recorded reads as much).
+const MAX_REPLAYED_BODY: usize = 64 * 1024 * 1024;
+
+/// The recorded answer to a request, else (strict) the vendor's error saying why there is
+/// none, else the operation's own answer.
+async fn replayed(
+    replay: &Replay,
+    spec: &kyc_spec::Spec,
+    vendor: &str,
+    operation_id: &str,
+    behaviour: &dyn Behaviour,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(operation) = spec.operation(operation_id) else {
+        return next.run(request).await; // a sandbox-only route
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REPLAYED_BODY).await else {
+        let reason = format!("kyc-sandbox --replay: the {operation_id} request body is over 64 MiB");
+        return behaviour.not_recorded(operation_id, &reason);
+    };
+    let path = parts.uri.path();
+    let path = path
+        .strip_prefix(&format!("/{vendor}"))
+        .filter(|rest| rest.starts_with('/'))
+        .unwrap_or(path);
+    let incoming = Incoming {
+        path,
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    match replay.answer(spec, operation, &incoming).await {
+        Ok(response) => response,
+        Err(unmatched) if replay.is_strict() => {
+            behaviour.not_recorded(operation_id, &unmatched.reason(operation_id))
+        }
+        Err(_) => {
+            let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+            next.run(request).await
+        }
+    }
 }

@@ -2,12 +2,14 @@
 //! retry policy, the seed and clock that make ids and timestamps reproducible, and specs of
 //! further vendors to serve beside Kredibel and Iluma.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kyc_spec::Spec;
 
 use crate::faults::FaultRule;
+use crate::replay::Replay;
 
 /// The configuration of one sandbox. `SandboxConfig::default()` is a well-behaved vendor: no
 /// rate limit, no faults, callbacks retried 3 times, fresh ids on every start.
@@ -28,6 +30,9 @@ pub struct SandboxConfig {
     /// Specs of further vendors, each served under `/<info.x-vendor>` from the spec alone (see
     /// [`SandboxConfig::with_spec`]).
     pub specs: Vec<Spec>,
+    /// Recordings of real exchanges answered before the scenarios (see
+    /// [`SandboxConfig::with_replay`]).
+    pub replay: Option<Arc<Replay>>,
 }
 
 impl SandboxConfig {
@@ -77,6 +82,15 @@ impl SandboxConfig {
     /// ```
     pub fn with_spec(mut self, spec: Spec) -> Self {
         self.specs.push(spec);
+        self
+    }
+
+    /// Answers a request that matches a recorded exchange (`kyc-sandbox proxy --record DIR`,
+    /// loaded with [`Replay::load`]) with the recorded status and body; other requests get the
+    /// scenarios, or with [`Replay::strict`] an error in the vendor's error shape naming the
+    /// operation and why nothing matched. See [`crate::replay`].
+    pub fn with_replay(mut self, replay: Replay) -> Self {
+        self.replay = Some(Arc::new(replay));
         self
     }
 

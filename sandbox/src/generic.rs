@@ -61,6 +61,10 @@ impl Behaviour for Generic {
         documented_status(&self.spec, operation_id, status)
     }
 
+    fn not_recorded(&self, _operation_id: &str, reason: &str) -> Response {
+        message(StatusCode::NOT_FOUND, reason)
+    }
+
     fn bad_fault_header(&self, operation_id: &str, reason: &str) -> Response {
         match self.spec.operation(operation_id) {
             Some(operation) => refuse(&self.spec, operation, Failure::Invalid, reason),

@@ -29,7 +29,8 @@
 //! hold each vendor's auth, validation and scenarios, `generic` the spec-only behaviour;
 //! `scenarios` reads the specs' documented cases once; [`images`] adds the sandbox's trigger
 //! comment to `kyc_spec::image`; [`examples`] builds valid requests from the specs' examples;
-//! [`faults`], [`config`] and [`observe`] are the test-facing controls.
+//! [`faults`], [`config`] and [`observe`] are the test-facing controls; [`replay`] answers
+//! from the proxy's recordings.
 
 mod app;
 mod auth;
@@ -47,6 +48,7 @@ mod kredibel;
 pub mod observe;
 pub mod proxy;
 mod rate_limit;
+pub mod replay;
 pub use kyc_spec::image::sample as samples;
 mod scenarios;
 mod server;
@@ -61,6 +63,7 @@ pub use config::{Clock, RateLimit, RetryPolicy, SandboxConfig};
 pub use faults::{FAULT_HEADER, FaultAction, FaultRule};
 pub use iluma::{CallbackDelivery, CallbackLog, DeclaredCallback, declared_callbacks};
 pub use observe::RequestLog;
+pub use replay::{Replay, ReplayError};
 pub use server::{SHUTDOWN_GRACE, Sandbox, listen, serve};
 
 /// The router of a default sandbox (no rate limit, no faults).

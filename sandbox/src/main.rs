@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! kyc-sandbox [--listen ADDR] [--rate-limit N/WINDOW] [--fault SPEC]... [--seed N]
+//!             [--replay DIR [--replay-strict]]
 //! kyc-sandbox proxy --upstream VENDOR=URL... [--listen ADDR] [--report FILE] [--record DIR]
 //! ```
 //!
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kyc_sandbox::proxy::{self, Proxy, ProxyConfig, Report, cli};
-use kyc_sandbox::{FaultRule, RateLimit, SandboxConfig, telemetry};
+use kyc_sandbox::{FaultRule, RateLimit, Replay, SandboxConfig, telemetry};
 
 const USAGE: &str = "\
 kyc-sandbox: an offline sandbox of the Kredibel and Iluma APIs
@@ -34,6 +35,11 @@ OPTIONS:
     --fault SPEC           a standing fault, e.g. 'op=verify_biometric;status=503;times=2'
                            (repeatable; see sandbox/README.md)
     --seed N               seed of the id generator, for reproducible ids
+    --replay DIR           answer requests that match an exchange recorded by
+                           `kyc-sandbox proxy --record DIR` as recorded; others get
+                           the spec's scenarios
+    --replay-strict        with --replay: a request no recording matches gets an
+                           error naming the operation and why, not a scenario
     -h, --help             print this help
 
 Logs go to stderr, filtered by RUST_LOG (default: info).";
@@ -47,6 +53,7 @@ struct Options {
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8080));
     let mut config = SandboxConfig::default();
+    let (mut replay, mut strict) = (None, false);
     let mut flags = kyc_sandbox::flags::Flags::new(args);
     while let Some((name, inline)) = flags.next_flag() {
         let mut value = || flags.value(&name, inline.clone());
@@ -70,8 +77,22 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
                         .map_err(|_| format!("--seed: `{text}` is not a number"))?,
                 );
             }
+            "--replay" => replay = Some(value()?),
+            "--replay-strict" => strict = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    match (replay, strict) {
+        (Some(dir), strict) => {
+            let recordings = Replay::load(&dir).map_err(|e| e.to_string())?;
+            config = config.with_replay(if strict {
+                recordings.strict()
+            } else {
+                recordings
+            });
+        }
+        (None, true) => return Err("--replay-strict needs --replay DIR".into()),
+        (None, false) => {}
     }
     Ok(Some(Options { listen, config }))
 }
@@ -238,5 +259,8 @@ mod tests {
         assert!(parse(args("--listen nowhere")).is_err());
         assert!(parse(args("--bogus")).is_err());
         assert!(parse(args("--rate-limit 5")).is_err());
+        assert!(parse(args("--replay-strict")).unwrap_err().contains("--replay DIR"));
+        let missing = parse(args("--replay /nonexistent/recordings")).unwrap_err();
+        assert!(missing.contains("cannot read the directory"), "{missing}");
     }
 }

@@ -39,6 +39,10 @@ pub(crate) trait Behaviour: Send + Sync + 'static {
 
     /// The answer to an `x-sandbox-fault` header that cannot be parsed (`reason` says why).
     fn bad_fault_header(&self, operation_id: &str, reason: &str) -> Response;
+
+    /// The answer of `--replay-strict` to a request no recording matches: the vendor's
+    /// not-found error, its message `reason`.
+    fn not_recorded(&self, operation_id: &str, reason: &str) -> Response;
 }
 
 /// A spec and its behaviour.

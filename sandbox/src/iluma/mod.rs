@@ -129,6 +129,10 @@ impl Behaviour for Iluma {
     fn bad_fault_header(&self, _operation_id: &str, reason: &str) -> Response {
         errors::bad_sandbox_header(crate::faults::FAULT_HEADER, reason)
     }
+
+    fn not_recorded(&self, _operation_id: &str, reason: &str) -> Response {
+        errors::error_with(errors::DATA_NOT_FOUND, reason)
+    }
 }
 
 /// A state `x-magic-reply` can ask for.

@@ -198,6 +198,11 @@ pub(crate) fn bad_sandbox_header(reason: &str) -> Response {
     message_only(StatusCode::BAD_REQUEST, reason)
 }
 
+/// `--replay-strict`: no recording answers the request (`reason` says why).
+pub(crate) fn not_recorded(reason: &str) -> Response {
+    message_only(StatusCode::NOT_FOUND, reason)
+}
+
 /// No such route.
 pub(crate) fn not_found() -> Response {
     message_only(StatusCode::NOT_FOUND, "Not found.")

@@ -54,6 +54,10 @@ impl Behaviour for Kredibel {
     fn bad_fault_header(&self, _operation_id: &str, reason: &str) -> Response {
         errors::bad_sandbox_header(reason)
     }
+
+    fn not_recorded(&self, _operation_id: &str, reason: &str) -> Response {
+        errors::not_recorded(reason)
+    }
 }
 
 /// A request that passed the front half: its JSON object, valid by the spec.

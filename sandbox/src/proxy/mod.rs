@@ -13,7 +13,7 @@
 
 pub mod check;
 pub mod cli;
-mod record;
+pub(crate) mod record;
 pub mod report;
 mod upstream;
 

@@ -1,30 +1,37 @@
-//! `--record DIR`: each exchange as one JSON file, personal data masked, that a test can load
-//! as a fixture.
+//! `--record DIR`: each exchange as one JSON file, personal data masked, that the sandbox
+//! plays back (`kyc-sandbox --replay DIR`, [`crate::replay`]) and a test can load as a fixture.
 //!
 //! A file is `NNNNNN-<vendor>-<operationId>-<status>.json`:
 //!
 //! ```json
-//! {"vendor": "iluma", "operation": "screen_individual",
-//!  "request": {"method": "POST", "path": "/v0/identity/individual_cft_peps",
+//! {"vendor": "iluma", "operation": "get_individual_screening",
+//!  "recorded_at": "2026-12-07T04:29:29Z",
+//!  "request": {"method": "GET", "path": "/v0/identity/individual_cft_peps/{id}",
+//!              "parameters": {"id": "cftpi_05e27fc2-..."},
 //!              "query": ["token"], "headers": ["authorization", "content-type"],
-//!              "content_type": "application/json", "body": {...}},
+//!              "content_type": "application/json", "files": [], "body": {...}},
 //!  "response": {"status": 200, "headers": ["content-type"],
 //!               "content_type": "application/json", "body": {...}},
 //!  "violations": [{"direction": "response", "path": "/status", "rule": "enum", "decodes": true}]}
 //! ```
 //!
 //! `path` is the operation's template (the request path when none matched, its segments
-//! masked), headers and query parameters are names only (values hold keys and tokens), and
-//! bodies go through `kyc_spec::redact`: `x-pii` values become their kind and length, images
-//! their format and size, fields the spec does not declare their shape.
+//! masked), `parameters` the path parameters' values masked as their schemas say, headers and
+//! query parameters are names only (values hold keys and tokens), `files` names the multipart
+//! parts that were files (their masked bytes are in `body`, base64), and bodies go through
+//! `kyc_spec::redact` with one key per recording session: every personal value keeps its
+//! shape (a NIK 16 digits, a date a date, an image an image of the same format, pixel size and
+//! size class), the same real value masks the same way in every file of the session (a NIK and
+//! its echo stay equal), and fields the spec does not declare are masked too. A response that
+//! is not JSON is kept as `text`, masked character by character.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
-use kyc_spec::redact;
-use kyc_spec::{Operation, Spec};
+use kyc_spec::redact::Masker;
+use kyc_spec::{Operation, ParameterLocation, Spec};
 use serde_json::{Map, Value, json};
 
 use super::check::{self, ReadBody};
@@ -35,6 +42,8 @@ use super::report::Finding;
 pub(crate) struct Recorder {
     dir: PathBuf,
     next: AtomicU64,
+    /// The session's key: never written.
+    masker: Masker,
 }
 
 /// What one exchange is made of, for its recording.
@@ -60,6 +69,7 @@ impl Recorder {
         Ok(Self {
             dir: dir.to_path_buf(),
             next: AtomicU64::new(1),
+            masker: Masker::new(),
         })
     }
 
@@ -74,7 +84,7 @@ impl Recorder {
             file_safe(operation),
             exchange.status
         );
-        let value = recording(exchange);
+        let value = recording(&self.masker, exchange);
         let text = serde_json::to_vec_pretty(&value).unwrap_or_default();
         if let Err(error) = std::fs::write(self.dir.join(&name), text) {
             tracing::warn!(%error, file = %name, "cannot write a proxy recording");
@@ -83,30 +93,37 @@ impl Recorder {
 }
 
 /// The recording of one exchange (see the [module](self)).
-pub(crate) fn recording(exchange: &Exchange<'_>) -> Value {
+pub(crate) fn recording(masker: &Masker, exchange: &Exchange<'_>) -> Value {
     let spec = exchange.spec;
     let operation = exchange.operation;
     let path = operation.map_or_else(|| masked_path(exchange.path), |op| op.path.clone());
     let request_schema = operation.and_then(|op| check::request_schema(spec, op));
+    let mut files = Vec::new();
     let request_body = match exchange.request_body {
-        ReadBody::Json(value) => redact::redact(spec, request_schema, value),
-        ReadBody::Form { text, files } => form(spec, request_schema, text, files),
+        ReadBody::Json(value) => masker.redact(spec, request_schema, value),
+        ReadBody::Form { text, files: parts } => {
+            files = parts.iter().map(|(name, _)| name.clone()).collect();
+            form(masker, spec, request_schema, text, parts)
+        }
         ReadBody::None if exchange.raw_request_body.is_empty() => Value::Null,
         ReadBody::None => json!(format!("[body: {} bytes]", exchange.raw_request_body.len())),
     };
     let response_schema =
         operation.and_then(|op| check::response_schema(spec, op, exchange.status));
-    let response_body = if exchange.response_body.is_empty() {
-        Value::Null
+    let (response_body, response_text) = if exchange.response_body.is_empty() {
+        (Value::Null, None)
     } else {
         match serde_json::from_slice::<Value>(exchange.response_body) {
-            Ok(value) => redact::redact(spec, response_schema, &value),
-            Err(_) => json!(format!(
-                "[not JSON: {} bytes]",
-                exchange.response_body.len()
-            )),
+            Ok(value) => (masker.redact(spec, response_schema, &value), None),
+            Err(_) => (
+                Value::Null,
+                Some(masker.text(&String::from_utf8_lossy(exchange.response_body))),
+            ),
         }
     };
+    let parameters: Map<String, Value> = operation
+        .map(|op| path_parameters(masker, spec, op, exchange.path))
+        .unwrap_or_default();
     let query: Vec<&str> = exchange
         .query
         .unwrap_or_default()
@@ -119,42 +136,125 @@ pub(crate) fn recording(exchange: &Exchange<'_>) -> Value {
         .iter()
         .map(|f| json!({"direction": f.direction, "path": f.path, "rule": f.rule, "decodes": f.decodes}))
         .collect();
+    let mut response = json!({
+        "status": exchange.status,
+        "headers": names(exchange.response_headers),
+        "content_type": check::media_type(exchange.response_headers),
+        "body": response_body,
+    });
+    if let Some(text) = response_text {
+        response["text"] = Value::String(text);
+    }
     json!({
         "vendor": spec.vendor().name,
         "operation": operation.map(|op| op.id.as_str()),
+        "recorded_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "request": {
             "method": exchange.method,
             "path": path,
+            "parameters": parameters,
             "query": query,
             "headers": names(exchange.request_headers),
             "content_type": check::media_type(exchange.request_headers),
+            "files": files,
             "body": request_body,
         },
-        "response": {
-            "status": exchange.status,
-            "headers": names(exchange.response_headers),
-            "content_type": check::media_type(exchange.response_headers),
-            "body": response_body,
-        },
+        "response": response,
         "violations": violations,
     })
 }
 
-/// A form's text parts redacted as a JSON object would be, its files as format and size.
+/// A form's text parts masked as a JSON object would be, its files as masked image bytes
+/// (base64).
 fn form(
+    masker: &Masker,
     spec: &Spec,
     schema: Option<&Value>,
     text: &Map<String, Value>,
     files: &[(String, Bytes)],
 ) -> Value {
-    let mut out = match redact::redact(spec, schema, &Value::Object(text.clone())) {
+    let mut out = match masker.redact(spec, schema, &Value::Object(text.clone())) {
         Value::Object(map) => map,
         _ => Map::new(),
     };
     for (name, bytes) in files {
-        out.insert(name.clone(), json!(redact::image_file_summary(bytes)));
+        let masked = masker.image_file(bytes);
+        out.insert(name.clone(), json!(kyc_spec::image::encode_base64(&masked)));
     }
     Value::Object(out)
+}
+
+/// The values of the path parameters of `operation` in `path`, each masked as its schema says
+/// (an id is kept, a NIK masked).
+pub(crate) fn path_parameters(
+    masker: &Masker,
+    spec: &Spec,
+    operation: &Operation,
+    path: &str,
+) -> Map<String, Value> {
+    let segments = path.split('/').filter(|s| !s.is_empty());
+    operation
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .zip(segments)
+        .filter_map(|(template, actual)| {
+            let name = template.strip_prefix('{')?.strip_suffix('}')?;
+            let value = Value::String(percent_decoded(actual));
+            let schema = parameter_schema(spec, operation, name);
+            Some((name.to_string(), masker.redact(spec, schema, &value)))
+        })
+        .collect()
+}
+
+/// The schema of the path parameter `name` of `operation`, references followed.
+pub(crate) fn parameter_schema<'s>(
+    spec: &'s Spec,
+    operation: &Operation,
+    name: &str,
+) -> Option<&'s Value> {
+    operation
+        .parameters
+        .iter()
+        .find(|p| p.name == name && p.location == ParameterLocation::Path)?;
+    let node = spec.operation_node(operation);
+    let path_item = spec
+        .document()
+        .get("paths")
+        .and_then(|p| p.get(&operation.path));
+    [node.get("parameters"), path_item.and_then(|p| p.get("parameters"))]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| spec.resolve(p))
+        .find(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some("path")
+        })
+        .and_then(|p| p.get("schema"))
+        .map(|s| spec.resolve(s))
+}
+
+/// `%2F` and the like decoded; text that does not decode is kept.
+pub(crate) fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = segment
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_string())
 }
 
 /// Header names, lower-case, sorted, once each.

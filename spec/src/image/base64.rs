@@ -171,9 +171,10 @@ const DECODE: [u8; 256] = {
 /// The standard (RFC 4648) alphabet, by 6-bit value.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// `bytes` as standard base64 (padded, one line): what [`Base64Source::new`] accepts. The
-/// sample writer and the example builder encode with it; the client uses the `base64` crate.
-pub(crate) fn encode(bytes: &[u8]) -> String {
+/// `bytes` as standard base64 (padded, one line): what the image reader accepts. The
+/// sample writer, the example builder and the proxy's recordings encode with it; the client uses
+/// the `base64` crate.
+pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for group in bytes.chunks(3) {
         let [a, b, c] = [0, 1, 2].map(|i| u32::from(group.get(i).copied().unwrap_or(0)));

@@ -74,7 +74,7 @@ mod wording;
 use std::borrow::Cow;
 
 pub use self::base64::Base64Problem;
-pub(crate) use self::base64::encode as encode_base64;
+pub use self::base64::encode as encode_base64;
 pub use self::error::ImageError;
 pub use self::format::{ImageFormat, UnknownImageFormat};
 pub use self::rule::{ImageRejection, ImageRule, ImageRuleViolation};
