@@ -13,6 +13,9 @@
 //! The rules are listed in [`Rule`] (`kyc-contract rules` prints them as a table). The report
 //! renders as Markdown ([`Report::to_markdown`]), JSON ([`Report::to_json`]) or GitHub workflow
 //! annotations on the lines of the new spec ([`Report::to_github`], [`annotate`]).
+//!
+//! [`suggest`] goes the other way: from what the vendor was seen sending (the proxy's report
+//! and recordings, the clients' drift events) to the smallest spec edits that accept it.
 
 pub mod annotate;
 mod compare;
@@ -21,6 +24,7 @@ pub mod input;
 mod report;
 mod rules;
 mod rust_types;
+pub mod suggest;
 
 pub use report::{
     Bump, CLIENT_CRATE, Change, Counts, JSON_FORMAT_VERSION, OperationRef, Report, VendorReport,
