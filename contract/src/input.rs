@@ -241,3 +241,46 @@ pub fn client_crate_version(root: &Path) -> Option<String> {
     }
     if is_client { version } else { None }
 }
+
+/// The spec files of `dir` (`.yaml`, `.yml`, `.json`), sorted by name.
+pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let entries = std::fs::read_dir(dir).map_err(|err| {
+        InputError::new(
+            dir.display().to_string(),
+            format!("cannot read the folder: {err}"),
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && is_spec(&p.to_string_lossy()))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// The spec files of `dir` with their texts, each named by its path relative to `root` (the
+/// git work tree, so a patch of them applies there) or as found.
+pub fn spec_texts(
+    dir: &Path,
+    root: Option<&Path>,
+) -> Result<Vec<crate::suggest::SpecText>, InputError> {
+    spec_paths(dir)?
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).map_err(|err| {
+                InputError::new(
+                    path.display().to_string(),
+                    format!("cannot read the file: {err}"),
+                )
+            })?;
+            let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
+            let file = root
+                .and_then(|r| absolute.strip_prefix(r.canonicalize().ok()?).ok())
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            Ok(crate::suggest::SpecText { file, text })
+        })
+        .collect()
+}

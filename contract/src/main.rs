@@ -1,7 +1,9 @@
-//! `kyc-contract`: classifies spec changes for reviewers.
+//! `kyc-contract`: classifies spec changes for reviewers (`diff`), and turns observed
+//! traffic into spec edits (`suggest`).
 //!
 //! Exit codes: 0 nothing breaks, 1 something breaks (on the wire or for Rust callers), 2 bad
 //! input (unreadable file, a spec that does not parse, an unknown git revision, bad arguments).
+//! `suggest` exits 0 whatever its edits break (its stderr says), 2 on bad input.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kyc_contract::annotate::NewSpec;
 use kyc_contract::input::{self, InputError, SpecFile};
+use kyc_contract::suggest::{self, Evidence};
 use kyc_contract::{Report, Rule, diff_vendor};
 
 #[derive(Debug, Parser)]
@@ -28,6 +31,30 @@ enum Command {
     Diff(DiffArgs),
     /// Print every rule with its class, as a Markdown table.
     Rules,
+    /// Print the smallest spec edits that make observed traffic conform, as a unified diff
+    /// (`git apply` takes it); notes and the contract review of the edits go to stderr.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, Args)]
+struct SuggestArgs {
+    /// A validating proxy's report (`kyc-sandbox proxy --report FILE`). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    report: Vec<PathBuf>,
+    /// `kyc.drift` events as JSON lines (tracing-subscriber's JSON layer; other lines are
+    /// skipped). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    drift: Vec<PathBuf>,
+    /// The proxy's recordings (`kyc-sandbox proxy --record DIR`): the shapes and JSON types
+    /// that make an edit precise. Alone, their violations are the evidence.
+    #[arg(long, value_name = "DIR")]
+    recordings: Option<PathBuf>,
+    /// The folder of the spec files [default: openapi/ of the git work tree].
+    #[arg(long, value_name = "DIR")]
+    specs: Option<PathBuf>,
+    /// Also write the edits into the spec files.
+    #[arg(long)]
+    write: bool,
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +91,13 @@ fn main() -> ExitCode {
             print!("{}", Rule::catalogue_markdown());
             ExitCode::SUCCESS
         }
+        Command::Suggest(args) => match run_suggest(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("kyc-contract: bad input: {err}");
+                ExitCode::from(2)
+            }
+        },
         Command::Diff(args) => match run_diff(&args) {
             Ok((report, new_files)) => {
                 match args.format {
@@ -96,6 +130,78 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// `suggest`: the patch on stdout, the notes and the contract review on stderr.
+fn run_suggest(args: &SuggestArgs) -> Result<(), InputError> {
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).map_err(|err| InputError {
+            file: path.display().to_string(),
+            problem: format!("cannot read the file: {err}"),
+        })
+    };
+    let mut evidence = Evidence::default();
+    for path in &args.report {
+        evidence.read_report(&path.display().to_string(), &read(path)?)?;
+    }
+    for path in &args.drift {
+        evidence.read_drift(&path.display().to_string(), &read(path)?)?;
+    }
+    if let Some(dir) = &args.recordings {
+        evidence.read_recordings(dir)?;
+    }
+    if args.report.is_empty() && args.drift.is_empty() && args.recordings.is_none() {
+        return Err(InputError {
+            file: "arguments".into(),
+            problem: "give --report FILE, --drift FILE or --recordings DIR".into(),
+        });
+    }
+    let cwd = std::env::current_dir().map_err(|err| InputError {
+        file: ".".into(),
+        problem: format!("cannot read the current directory: {err}"),
+    })?;
+    let root = input::repo_root(&cwd).ok();
+    let dir = match (&args.specs, &root) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(root)) => root.join("openapi"),
+        (None, None) => {
+            return Err(InputError {
+                file: ".".into(),
+                problem: "not inside a git work tree: give --specs DIR".into(),
+            });
+        }
+    };
+    let specs = input::spec_texts(&dir, root.as_deref())?;
+    let suggestion = suggest::suggest(&specs, &evidence)?;
+    print!("{}", suggestion.patch());
+    for note in &suggestion.notes {
+        eprintln!("kyc-contract suggest: not suggested: {note}");
+    }
+    if suggestion.is_empty() {
+        eprintln!("kyc-contract suggest: no edit: the traffic conforms, or nothing above can be edited");
+        return Ok(());
+    }
+    eprintln!("kyc-contract suggest: the contract review of this patch:\n");
+    eprint!("{}", suggestion.report.to_markdown());
+    if args.write {
+        for file in &suggestion.files {
+            let path = specs
+                .iter()
+                .zip(input::spec_paths(&dir)?)
+                .find(|(s, _)| s.file == file.file)
+                .map(|(_, path)| path)
+                .ok_or_else(|| InputError {
+                    file: file.file.clone(),
+                    problem: "cannot find the file again".into(),
+                })?;
+            std::fs::write(&path, &file.new).map_err(|err| InputError {
+                file: path.display().to_string(),
+                problem: format!("cannot write the file: {err}"),
+            })?;
+            eprintln!("kyc-contract suggest: wrote {}", file.file);
+        }
+    }
+    Ok(())
 }
 
 /// The report, and the new revision of each file it names (for the annotations' lines).

@@ -13,6 +13,7 @@ mod image;
 mod nik;
 mod privacy;
 mod readme;
+mod replay;
 mod retries;
 mod schemas;
 mod spec_docs;

@@ -118,21 +118,19 @@ enum Intent {
 struct Seen {
     count: usize,
     first: Option<(String, String)>,
-    sources: BTreeSet<String>,
     values: Vec<Value>,
 }
 
 impl Seen {
-    fn add(&mut self, observation: &Observation, when: Option<String>, values: Vec<Value>) {
+    /// One more observation; `first` is when and where it was seen (the time may be empty).
+    fn add(&mut self, first: (String, String), values: Vec<Value>) {
         self.count += 1;
-        self.sources.insert(observation.source.clone());
-        let when = when.unwrap_or_default();
         let earlier = match &self.first {
             None => true,
-            Some((first, _)) => !when.is_empty() && (first.is_empty() || when < *first),
+            Some((when, _)) => !first.0.is_empty() && (when.is_empty() || first.0 < *when),
         };
         if earlier {
-            self.first = Some((when, observation.source.clone()));
+            self.first = Some(first);
         }
         for value in values {
             if !self.values.contains(&value) {
@@ -181,18 +179,24 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
         let spec = &parsed[index];
         match plan(spec, evidence, &observation) {
             Ok((intent, values)) => {
-                let when = observation.seen_at.clone().or_else(|| {
-                    evidence
+                // When and where first: the evidence's own time, else its recording's.
+                let first = match &observation.seen_at {
+                    Some(when) => (when.clone(), observation.source.clone()),
+                    None => evidence
                         .recordings
                         .iter()
                         .filter(|r| r.shows(&observation))
-                        .filter_map(|r| r.value["recorded_at"].as_str().map(str::to_string))
+                        .filter_map(|r| {
+                            let when = r.value["recorded_at"].as_str()?;
+                            Some((when.to_string(), r.file.clone()))
+                        })
                         .min()
-                });
+                        .unwrap_or_else(|| (String::new(), observation.source.clone())),
+                };
                 intents
                     .entry((index, intent))
                     .or_default()
-                    .add(&observation, when, values);
+                    .add(first, values);
             }
             Err(Some(note)) => {
                 notes.insert(note);
