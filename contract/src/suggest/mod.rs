@@ -23,6 +23,7 @@ mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use kyc_spec::validate::Validator;
 use kyc_spec::{Spec, refs};
 use serde_json::Value;
 
@@ -267,6 +268,9 @@ fn plan(
         )));
     };
     if observation.rule == "status" {
+        if spec.response_key(&operation.id, observation.status).is_some() {
+            return Err(None); // declared since
+        }
         return Ok((
             Intent::AddStatus {
                 operation: operation.pointer.clone(),
@@ -306,6 +310,10 @@ fn plan(
                         "{at}: no evidence names the value (give the drift events, or --recordings)"
                     ))
                 })?;
+            let listed = document.pointer(&schema).map(kyc_spec::enum_strings);
+            if listed.is_some_and(|listed| listed.contains(&value.as_str())) {
+                return Err(None); // listed since
+            }
             let shared = shared_with_requests(&schema);
             Ok((
                 Intent::AddEnumValue {
@@ -324,6 +332,16 @@ fn plan(
             if shared_with_requests(&object) {
                 return Err(Some(shared_note(&at, &object)));
             }
+            let node = document.pointer(&object).unwrap_or(&Value::Null);
+            let declared = node.pointer(&format!("/properties/{}", refs::escape(&name))).is_some();
+            let required = node["required"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name.as_str())));
+            if (observation.rule == "required" && !required)
+                || (observation.rule == "unknown-field" && declared)
+            {
+                return Err(None); // changed since
+            }
             Ok(if observation.rule == "required" {
                 (Intent::Unrequire { object, name }, Vec::new())
             } else {
@@ -338,6 +356,13 @@ fn plan(
                 return Err(Some(shared_note(&at, &schema)));
             }
             let node = document.pointer(&schema).unwrap_or(&Value::Null);
+            let conforms = !values.is_empty()
+                && values
+                    .iter()
+                    .all(|v| Validator::new(spec).response().value(node, v).is_empty());
+            if conforms {
+                return Err(None); // relaxed since
+            }
             if observation.rule == "type" && node.get("type") != Some(&Value::from("integer")) {
                 return Err(Some(format!(
                     "{at}: a value of another JSON kind is no relaxation; left out"
