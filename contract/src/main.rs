@@ -178,7 +178,9 @@ fn run_suggest(args: &SuggestArgs) -> Result<(), InputError> {
         eprintln!("kyc-contract suggest: not suggested: {note}");
     }
     if suggestion.is_empty() {
-        eprintln!("kyc-contract suggest: no edit: the traffic conforms, or nothing above can be edited");
+        eprintln!(
+            "kyc-contract suggest: no edit: the traffic conforms, or nothing above can be edited"
+        );
         return Ok(());
     }
     eprintln!("kyc-contract suggest: the contract review of this patch:\n");

@@ -257,8 +257,16 @@ pub(crate) async fn around_operation(
             match injection.action {
                 None => match &app.replay {
                     Some(replay) if replay.concerns(&vendor) => {
-                        replayed(replay, &spec, &vendor, operation, &*behaviour, request, next)
-                            .await
+                        replayed(
+                            replay,
+                            &spec,
+                            &vendor,
+                            operation,
+                            &*behaviour,
+                            request,
+                            next,
+                        )
+                        .await
                     }
                     _ => next.run(request).await,
                 },
@@ -301,7 +309,8 @@ async fn replayed(
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_REPLAYED_BODY).await else {
-        let reason = format!("kyc-sandbox --replay: the {operation_id} request body is over 64 MiB");
+        let reason =
+            format!("kyc-sandbox --replay: the {operation_id} request body is over 64 MiB");
         return behaviour.not_recorded(operation_id, &reason);
     };
     let path = parts.uri.path();

@@ -259,7 +259,11 @@ mod tests {
         assert!(parse(args("--listen nowhere")).is_err());
         assert!(parse(args("--bogus")).is_err());
         assert!(parse(args("--rate-limit 5")).is_err());
-        assert!(parse(args("--replay-strict")).unwrap_err().contains("--replay DIR"));
+        assert!(
+            parse(args("--replay-strict"))
+                .unwrap_err()
+                .contains("--replay DIR")
+        );
         let missing = parse(args("--replay /nonexistent/recordings")).unwrap_err();
         assert!(missing.contains("cannot read the directory"), "{missing}");
     }

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use axum::body::Body;
-use base64::Engine as _;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
 use kyc_spec::{Operation, Spec, redact};
 use serde_json::{Map, Value};
 
@@ -280,7 +280,10 @@ async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incomi
     let parameters: Map<String, Value> = template_values(operation, request.path)
         .map(|(name, value)| {
             let schema = crate::proxy::record::parameter_schema(spec, operation, name);
-            (name.to_string(), redact::shape(spec, schema, &Value::String(value)))
+            (
+                name.to_string(),
+                redact::shape(spec, schema, &Value::String(value)),
+            )
         })
         .collect();
     let mut query: Vec<&str> = request
@@ -292,9 +295,15 @@ async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incomi
         .collect();
     query.sort_unstable();
     let schema = check::request_schema(spec, operation);
-    let body = match check::request(spec, operation, request.headers, request.query, request.body)
-        .await
-        .1
+    let body = match check::request(
+        spec,
+        operation,
+        request.headers,
+        request.query,
+        request.body,
+    )
+    .await
+    .1
     {
         check::ReadBody::Json(value) => redact::shape(spec, schema, &value),
         check::ReadBody::Form { text, files } => {

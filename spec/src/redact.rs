@@ -616,7 +616,10 @@ mod tests {
         let masked = masker.redact(&spec, schema, &real);
         let m = |p: &str| masked.pointer(p).unwrap().clone();
         let nik = m("/nik");
-        assert!(nik.as_str().unwrap().len() == 16 && nik.as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
+        assert!(
+            nik.as_str().unwrap().len() == 16
+                && nik.as_str().unwrap().bytes().all(|b| b.is_ascii_digit())
+        );
         assert_ne!(nik, real["nik"]);
         let name = m("/name");
         assert_eq!(classes(name.as_str().unwrap()), "Aaa Aaaa Aaaaa");
@@ -625,7 +628,10 @@ mod tests {
         let born = m("/born");
         let born = born.as_str().unwrap();
         assert_eq!(classes(born), "99-99-9999");
-        let (day, month) = (born[..2].parse::<u32>().unwrap(), born[3..5].parse::<u32>().unwrap());
+        let (day, month) = (
+            born[..2].parse::<u32>().unwrap(),
+            born[3..5].parse::<u32>().unwrap(),
+        );
         assert!((1..=28).contains(&day) && (1..=12).contains(&month));
         let email = m("/email");
         let email = email.as_str().unwrap();
@@ -635,23 +641,43 @@ mod tests {
         assert_ne!(phone, real["phone"]);
         assert_eq!((m("/status"), m("/score")), (json!("DONE"), json!(97.5)));
         let face = image::inspect_base64(m("/face").as_str().unwrap()).unwrap();
-        assert_eq!((face.format, face.dimensions(), face.bytes), (ImageFormat::Jpeg, Some((640, 480)), 149_504));
+        assert_eq!(
+            (face.format, face.dimensions(), face.bytes),
+            (ImageFormat::Jpeg, Some((640, 480)), 149_504)
+        );
         assert_ne!(m("/face"), real["face"]);
         let key = m("/key");
         assert!(key.as_str().unwrap().starts_with("demo_dev_") && key != real["key"]);
-        assert_eq!(key.as_str().unwrap().len(), real["key"].as_str().unwrap().len());
+        assert_eq!(
+            key.as_str().unwrap().len(),
+            real["key"].as_str().unwrap().len()
+        );
         let year = m("/year").as_i64().unwrap();
         assert!((1950..2005).contains(&year));
         assert_eq!(classes(m("/address/city").as_str().unwrap()), "Aaaaaaa");
         assert!(m("/address/no").is_i64());
         assert_eq!(m("/when/y"), json!(1990));
         assert_eq!(classes(m("/when/extra").as_str().unwrap()), "Aa. Aaaaaaaa");
-        assert!(m("/mother/age").as_i64().is_some_and(|n| (10..100).contains(&n)));
+        assert!(
+            m("/mother/age")
+                .as_i64()
+                .is_some_and(|n| (10..100).contains(&n))
+        );
         assert!(is_uuid(m("/mother/id").as_str().unwrap()));
         assert_ne!(m("/mother/id"), real["mother"]["id"]);
         // No personal value survives anywhere in the text.
         let text = masked.to_string();
-        for value in ["3275031210930027", "Eko", "Salim", "12-10-1991", "eko.salim", "81234567890", "s3cr3t", "Sudirman", "Jakarta"] {
+        for value in [
+            "3275031210930027",
+            "Eko",
+            "Salim",
+            "12-10-1991",
+            "eko.salim",
+            "81234567890",
+            "s3cr3t",
+            "Sudirman",
+            "Jakarta",
+        ] {
             assert!(!text.contains(value), "{value} in {text}");
         }
     }
@@ -678,8 +704,14 @@ mod tests {
         assert_eq!(shape(&spec, schema, &real), shape(&spec, schema, &masked));
         let other = json!({"nik": "327503******0027"});
         let masked_other = Masker::new().redact(&spec, schema, &other);
-        assert_eq!(masked_other["nik"].as_str().unwrap().matches('*').count(), 6);
-        assert_eq!(shape(&spec, schema, &other), shape(&spec, schema, &masked_other));
+        assert_eq!(
+            masked_other["nik"].as_str().unwrap().matches('*').count(),
+            6
+        );
+        assert_eq!(
+            shape(&spec, schema, &other),
+            shape(&spec, schema, &masked_other)
+        );
         assert_ne!(shape(&spec, schema, &real), shape(&spec, schema, &other));
         let png = Image::png(10, 10).with_comment("me").bytes(5000);
         let masked_png = Masker::new().image_file(&png);

@@ -87,11 +87,7 @@ fn gateway_answer() -> Value {
 async fn stub(masked_echo: bool) -> (String, tokio::sync::oneshot::Sender<()>) {
     use axum::http::StatusCode;
     use axum::routing::{get, post};
-    let echo = if masked_echo {
-        "317405******0006"
-    } else {
-        NIK
-    };
+    let echo = if masked_echo { "317405******0006" } else { NIK };
     let biometric = biometric_answer(echo);
     let router = axum::Router::new()
         .route(
@@ -193,7 +189,9 @@ async fn proxy(upstream: &str, record: &Path, report: &Path) -> Proxy {
     let sink = std::fs::File::create(report).unwrap();
     let config =
         ProxyConfig::new(upstreams, Arc::new(Report::new(Box::new(sink)))).with_record(record);
-    Proxy::bind(([127, 0, 0, 1], 0).into(), config).await.unwrap()
+    Proxy::bind(([127, 0, 0, 1], 0).into(), config)
+        .await
+        .unwrap()
 }
 
 fn repository() -> PathBuf {
@@ -312,7 +310,10 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
         "seen once, first 20",
         "(000001-kredibel-issue_certificate-200.json)",
     ] {
-        assert!(patch.contains(expected), "`{expected}` not in the patch:\n{patch}");
+        assert!(
+            patch.contains(expected),
+            "`{expected}` not in the patch:\n{patch}"
+        );
     }
     assert!(patch.contains("^(?:[0-9a-fA-F]{8}-"), "{patch}");
     assert!(
@@ -368,11 +369,29 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
         let text = std::fs::read_to_string(copy.join(file)).unwrap();
         kyc_spec::load::parse(file, &text).unwrap().spec
     };
-    let (kredibel_spec, iluma_spec) = (patched("openapi/kredibel.yaml"), patched("openapi/iluma.yaml"));
+    let (kredibel_spec, iluma_spec) = (
+        patched("openapi/kredibel.yaml"),
+        patched("openapi/iluma.yaml"),
+    );
     for (spec, operation, status, body) in [
-        (&kredibel_spec, "issue_certificate", 200, certificate_answer()),
-        (&kredibel_spec, "verify_biometric", 200, biometric_answer(NIK)),
-        (&iluma_spec, "get_individual_screening", 502, gateway_answer()),
+        (
+            &kredibel_spec,
+            "issue_certificate",
+            200,
+            certificate_answer(),
+        ),
+        (
+            &kredibel_spec,
+            "verify_biometric",
+            200,
+            biometric_answer(NIK),
+        ),
+        (
+            &iluma_spec,
+            "get_individual_screening",
+            502,
+            gateway_answer(),
+        ),
     ] {
         let body = serde_json::to_vec(&body).unwrap();
         let drift: Vec<String> = Validator::new(spec)
@@ -400,7 +419,10 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
     };
     let ((replayed_biometric, masked), (live_biometric, real)) =
         (without_nik(&replayed[1]), without_nik(&live[1]));
-    assert_eq!(replayed_biometric, live_biometric, "the biometric answer, as live");
+    assert_eq!(
+        replayed_biometric, live_biometric,
+        "the biometric answer, as live"
+    );
     assert_eq!(real, NIK);
     assert_eq!(masked, sent, "the NIK masked as recorded");
 
@@ -435,7 +457,9 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
     let conforming = TempDir::new("conforming");
     std::fs::copy(
         record.0.join("000002-kredibel-verify_biometric-200.json"),
-        conforming.0.join("000001-kredibel-verify_biometric-200.json"),
+        conforming
+            .0
+            .join("000001-kredibel-verify_biometric-200.json"),
     )
     .unwrap();
     let mut clean = Evidence::default();

@@ -269,7 +269,10 @@ mod tests {
         assert_eq!(found[0].source, "r.jsonl:1");
         assert_eq!(found[1].value.as_deref(), Some("ON_HOLD"));
         assert_eq!(found[1].seen_at.as_deref(), Some("2026-12-07T04:00:00Z"));
-        assert_eq!((found[2].rule.as_str(), found[2].path.as_str()), ("unknown-field", "/x"));
+        assert_eq!(
+            (found[2].rule.as_str(), found[2].path.as_str()),
+            ("unknown-field", "/x")
+        );
         assert!(evidence.read_report("bad", "{}").is_err());
     }
 }

@@ -263,12 +263,13 @@ fn plan(
         .as_deref()
         .and_then(|id| spec.operation(id))
     else {
-        return Err(Some(format!(
-            "{label}: no operation of the spec; left out"
-        )));
+        return Err(Some(format!("{label}: no operation of the spec; left out")));
     };
     if observation.rule == "status" {
-        if spec.response_key(&operation.id, observation.status).is_some() {
+        if spec
+            .response_key(&operation.id, observation.status)
+            .is_some()
+        {
             return Err(None); // declared since
         }
         return Ok((
@@ -281,7 +282,9 @@ fn plan(
     }
     let at = format!("{label} `{}` ({})", observation.path, observation.rule);
     let Some(root) = response_schema_pointer(spec, operation, observation.status) else {
-        return Err(Some(format!("{at}: the status has no JSON schema; left out")));
+        return Err(Some(format!(
+            "{at}: the status has no JSON schema; left out"
+        )));
     };
     let document = spec.document();
     let path = yaml::segments(&observation.path);
@@ -333,7 +336,9 @@ fn plan(
                 return Err(Some(shared_note(&at, &object)));
             }
             let node = document.pointer(&object).unwrap_or(&Value::Null);
-            let declared = node.pointer(&format!("/properties/{}", refs::escape(&name))).is_some();
+            let declared = node
+                .pointer(&format!("/properties/{}", refs::escape(&name)))
+                .is_some();
             let required = node["required"]
                 .as_array()
                 .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name.as_str())));
@@ -384,7 +389,9 @@ fn plan(
 }
 
 fn not_found(at: &str) -> Option<String> {
-    Some(format!("{at}: the path is not in the response's schema; left out"))
+    Some(format!(
+        "{at}: the path is not in the response's schema; left out"
+    ))
 }
 
 fn shared_note(at: &str, schema: &str) -> String {
@@ -438,7 +445,10 @@ fn descend(document: &Value, pointer: String, path: &[String], pii: &mut bool) -
     let Some((segment, rest)) = path.split_first() else {
         return Some(pointer);
     };
-    if node.pointer(&format!("/properties/{}", refs::escape(segment))).is_some() {
+    if node
+        .pointer(&format!("/properties/{}", refs::escape(segment)))
+        .is_some()
+    {
         return descend(
             document,
             format!("{pointer}/properties/{}", refs::escape(segment)),
@@ -453,16 +463,27 @@ fn descend(document: &Value, pointer: String, path: &[String], pii: &mut bool) -
         let members = node.get(combinator).and_then(Value::as_array);
         for i in 0..members.map_or(0, Vec::len) {
             let mut inner = *pii;
-            if let Some(found) =
-                descend(document, format!("{pointer}/{combinator}/{i}"), path, &mut inner)
-            {
+            if let Some(found) = descend(
+                document,
+                format!("{pointer}/{combinator}/{i}"),
+                path,
+                &mut inner,
+            ) {
                 *pii = inner;
                 return Some(found);
             }
         }
     }
-    if node.get("additionalProperties").is_some_and(Value::is_object) {
-        return descend(document, format!("{pointer}/additionalProperties"), rest, pii);
+    if node
+        .get("additionalProperties")
+        .is_some_and(Value::is_object)
+    {
+        return descend(
+            document,
+            format!("{pointer}/additionalProperties"),
+            rest,
+            pii,
+        );
     }
     None
 }
@@ -524,7 +545,10 @@ fn collect(document: &Value, pointer: String, found: &mut BTreeSet<String>) {
     if node.get("items").is_some() {
         collect(document, format!("{pointer}/items"), found);
     }
-    if node.get("additionalProperties").is_some_and(Value::is_object) {
+    if node
+        .get("additionalProperties")
+        .is_some_and(Value::is_object)
+    {
         collect(document, format!("{pointer}/additionalProperties"), found);
     }
     for combinator in ["oneOf", "anyOf", "allOf"] {
@@ -543,7 +567,8 @@ fn collect(document: &Value, pointer: String, found: &mut BTreeSet<String>) {
 fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Result<(), String> {
     let document = spec.document();
     let evidence = seen.sentence();
-    let cannot = |what: &str| format!("`{what}` is not written as a block mapping; edit it by hand");
+    let cannot =
+        |what: &str| format!("`{what}` is not written as a block mapping; edit it by hand");
     match intent {
         Intent::AddEnumValue {
             schema,
@@ -574,14 +599,22 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
             let types: BTreeSet<&str> = seen.values.iter().map(json_type).collect();
             let mut lines = vec![format!("{}:", scalar(name))];
             lines.push("  description: |".into());
-            let typed = match types.iter().copied().filter(|t| *t != "null").collect::<Vec<_>>()[..] {
+            let typed = match types
+                .iter()
+                .copied()
+                .filter(|t| *t != "null")
+                .collect::<Vec<_>>()[..]
+            {
                 [one] => Some(one),
                 _ => None,
             };
             let kind = match (typed, types.is_empty()) {
                 (Some(t), _) => format!("JSON type {t}"),
                 (None, true) => "JSON type not recorded".to_string(),
-                (None, false) => format!("JSON types {}", types.iter().copied().collect::<Vec<_>>().join(", ")),
+                (None, false) => format!(
+                    "JSON types {}",
+                    types.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
             };
             lines.push(format!(
                 "    Undocumented field: not in the vendor's docs, {evidence}, {kind} (kyc-contract suggest). Say what it holds, and mark it `x-pii` if it is personal."
@@ -648,7 +681,11 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
                 .keys()
                 .find(|k| **k == class)
                 .or_else(|| declared.keys().find(|k| k.starts_with(&class[..1])))
-                .or_else(|| declared.keys().find(|k| k.starts_with('4') || *k == "default"));
+                .or_else(|| {
+                    declared
+                        .keys()
+                        .find(|k| k.starts_with('4') || *k == "default")
+                });
             let mut lines = vec![format!("{}:", quoted(&status.to_string()))];
             let from = match template {
                 Some(key) => format!(" Its body is read as the `{key}` answer's, a guess."),
@@ -677,9 +714,11 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
                                     lines.push("      schema:".into());
                                     lines.push(format!("        $ref: {}", quoted(target)));
                                 }
-                                None => return Err(format!(
-                                    "the `{key}` answer's schema is inline; declare HTTP {status} by hand"
-                                )),
+                                None => {
+                                    return Err(format!(
+                                        "the `{key}` answer's schema is inline; declare HTTP {status} by hand"
+                                    ));
+                                }
                             }
                         }
                     }
@@ -772,7 +811,9 @@ fn relax(
             .unwrap_or_default();
             text.set_key(pointer, keyword, &limit.to_string(), None);
             mark(text, keyword);
-            format!("`{keyword}` moved to {limit}, what the vendor sent, {evidence} (kyc-contract suggest).")
+            format!(
+                "`{keyword}` moved to {limit}, what the vendor sent, {evidence} (kyc-contract suggest)."
+            )
         }
         "minimum" | "maximum" if !numbers.is_empty() && !pii => {
             let limit = if keyword == "minimum" {
@@ -784,7 +825,9 @@ fn relax(
                 .map_or_else(|| limit.to_string(), |n| n.to_string());
             text.set_key(pointer, keyword, &limit, None);
             mark(text, keyword);
-            format!("`{keyword}` moved to {limit}, what the vendor sent, {evidence} (kyc-contract suggest).")
+            format!(
+                "`{keyword}` moved to {limit}, what the vendor sent, {evidence} (kyc-contract suggest)."
+            )
         }
         "type" => {
             text.set_key(pointer, "type", "number", None);
@@ -795,12 +838,16 @@ fn relax(
                 text.remove_key(pointer, "format");
                 unmark(text, "format");
             }
-            format!("`type: number`, not `integer`: the vendor sent fractions, {evidence} (kyc-contract suggest).")
+            format!(
+                "`type: number`, not `integer`: the vendor sent fractions, {evidence} (kyc-contract suggest)."
+            )
         }
         keyword => {
             text.remove_key(pointer, keyword);
             unmark(text, keyword);
-            format!("`{keyword}` removed: the vendor sent values that break it, {evidence} (kyc-contract suggest).")
+            format!(
+                "`{keyword}` removed: the vendor sent values that break it, {evidence} (kyc-contract suggest)."
+            )
         }
     };
     text.append_description(pointer, &sentence);

@@ -73,8 +73,14 @@ mod tests {
     #[test]
     fn shapes_are_classes_and_lengths() {
         assert_eq!(shape_pattern("KRD-000123", false), "[A-Z]{3}-[0-9]{6}");
-        assert_eq!(shape_pattern("ref_cert#a1", false), "[a-z]{3}_[a-z]{4}#[0-9a-z]{2}");
-        assert_eq!(shape_pattern("327503******0027", true), "[0-9]+\\*\\*\\*\\*\\*\\*[0-9]+");
+        assert_eq!(
+            shape_pattern("ref_cert#a1", false),
+            "[a-z]{3}_[a-z]{4}#[0-9a-z]{2}"
+        );
+        assert_eq!(
+            shape_pattern("327503******0027", true),
+            "[0-9]+\\*\\*\\*\\*\\*\\*[0-9]+"
+        );
         assert_eq!(format_pattern("date"), Some("[0-9]{4}-[0-9]{2}-[0-9]{2}"));
         assert_eq!(format_pattern("byte"), None);
     }

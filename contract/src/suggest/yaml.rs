@@ -189,7 +189,8 @@ impl YamlText {
 
     /// Removes `value` from the sequence under `key`; the key goes when the list is empty.
     pub(crate) fn remove_from_list(&mut self, pointer: &str, key: &str, value: &str) -> bool {
-        let (Some((items, flow)), Some(entry)) = (self.list(pointer, key), self.entry(pointer, key))
+        let (Some((items, flow)), Some(entry)) =
+            (self.list(pointer, key), self.entry(pointer, key))
         else {
             return false;
         };
@@ -240,8 +241,7 @@ impl YamlText {
         match self.entry(pointer, key) {
             Some(entry) => {
                 let line = format!("{}{key}: {value}", " ".repeat(entry.indent));
-                self.lines
-                    .splice(entry.key_line..=entry.last_line, [line]);
+                self.lines.splice(entry.key_line..=entry.last_line, [line]);
                 true
             }
             None => self.insert_key(pointer, after, vec![format!("{key}: {value}")]),
@@ -329,8 +329,7 @@ impl YamlText {
         }));
         lines.push(String::new());
         lines.push(format!("{content_indent}{sentence}"));
-        self.lines
-            .splice(entry.key_line..=entry.last_line, lines);
+        self.lines.splice(entry.key_line..=entry.last_line, lines);
         true
     }
 }
@@ -346,7 +345,10 @@ fn child<'a>(
             .iter()
             .find(|(k, _)| key_text(k).as_deref() == Some(segment));
     }
-    let item = node.data.as_sequence()?.get(segment.parse::<usize>().ok()?)?;
+    let item = node
+        .data
+        .as_sequence()?
+        .get(segment.parse::<usize>().ok()?)?;
     Some((item, item))
 }
 
@@ -457,9 +459,14 @@ components:
         ));
         assert!(yaml.remove_from_list("/components/schemas/Object", "required", "id"));
         let text = yaml.text();
-        assert!(text.contains("      enum: [a, b, \"new value\"]\n"), "{text}");
         assert!(
-            text.contains("        - y\n        - z\n      x-undocumented-values: [z]\n\n    Object:"),
+            text.contains("      enum: [a, b, \"new value\"]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "        - y\n        - z\n      x-undocumented-values: [z]\n\n    Object:"
+            ),
             "{text}"
         );
         assert!(text.contains("      required: [name]\n"), "{text}");
@@ -471,10 +478,7 @@ components:
         let mut yaml = YamlText::new(TEXT);
         assert!(yaml.append_description("/components/schemas/Status", "Seen twice."));
         assert!(yaml.append_description("/components/schemas/Field", "Seen once."));
-        assert!(yaml.append_description(
-            "/components/schemas/Object/properties/id",
-            "Not a UUID."
-        ));
+        assert!(yaml.append_description("/components/schemas/Object/properties/id", "Not a UUID."));
         assert!(yaml.remove_key("/components/schemas/Object/properties/id", "format"));
         assert!(yaml.set_key(
             "/components/schemas/Object/properties/id",
@@ -484,10 +488,15 @@ components:
         ));
         let text = yaml.text();
         assert!(
-            text.contains("      description: |\n        The status.\n\n        Seen twice.\n      enum"),
+            text.contains(
+                "      description: |\n        The status.\n\n        Seen twice.\n      enum"
+            ),
             "{text}"
         );
-        assert!(text.contains("        A field.\n\n        Seen once.\n      enum:"), "{text}");
+        assert!(
+            text.contains("        A field.\n\n        Seen once.\n      enum:"),
+            "{text}"
+        );
         assert!(
             text.contains("        id:\n          description: |\n            Not a UUID.\n          type: string\n          pattern: \"^[a-z]+$\"\n        name:"),
             "{text}"

@@ -546,11 +546,17 @@ fn third_vendor_loosened_image_limit_exits_0() {
 #[test]
 fn suggest_prints_a_patch_git_applies_and_its_review() {
     let dir = temp_dir("suggest");
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/kredibel.yaml"))
-        .expect("the Kredibel spec");
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/kredibel.yaml"),
+    )
+    .expect("the Kredibel spec");
     write(&dir, "openapi/kredibel.yaml", &spec);
     let event = r#"{"timestamp":"2026-12-07T04:00:00.000000Z","level":"WARN","fields":{"message":"the vendor's answer differs from the spec","vendor":"kredibel","operation":"issue_certificate","status":200,"path":"/data/status","rule":"enum","difference":"unknown enum value","value":"pending_review"},"target":"kyc.drift"}"#;
-    write(&dir, "app.jsonl", &format!("a log line that is not JSON\n{event}\n"));
+    write(
+        &dir,
+        "app.jsonl",
+        &format!("a log line that is not JSON\n{event}\n"),
+    );
     write(&dir, "clean.jsonl", "");
     let out = run(
         &dir,
@@ -558,7 +564,10 @@ fn suggest_prints_a_patch_git_applies_and_its_review() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let patch = stdout(&out);
-    assert!(patch.starts_with("diff --git a/openapi/kredibel.yaml b/openapi/kredibel.yaml\n"), "{patch}");
+    assert!(
+        patch.starts_with("diff --git a/openapi/kredibel.yaml b/openapi/kredibel.yaml\n"),
+        "{patch}"
+    );
     assert!(patch.contains("pending_review"), "{patch}");
     assert!(
         patch.contains("first 2026-12-07T04:00:00.000000Z (app.jsonl:2)"),
@@ -571,7 +580,14 @@ fn suggest_prints_a_patch_git_applies_and_its_review() {
     git(&dir, &["apply", "--check", "fix.patch"]);
     let written = run(
         &dir,
-        &["suggest", "--drift", "app.jsonl", "--specs", "openapi", "--write"],
+        &[
+            "suggest",
+            "--drift",
+            "app.jsonl",
+            "--specs",
+            "openapi",
+            "--write",
+        ],
     );
     assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
     let edited = std::fs::read_to_string(dir.join("openapi/kredibel.yaml")).unwrap();
@@ -581,8 +597,14 @@ fn suggest_prints_a_patch_git_applies_and_its_review() {
         &["suggest", "--drift", "app.jsonl", "--specs", "openapi"],
     );
     assert_eq!(stdout(&again), "", "once written, the value is in the spec");
-    let clean = run(&dir, &["suggest", "--report", "clean.jsonl", "--specs", "openapi"]);
-    assert_eq!((clean.status.code(), stdout(&clean)), (Some(0), String::new()));
+    let clean = run(
+        &dir,
+        &["suggest", "--report", "clean.jsonl", "--specs", "openapi"],
+    );
+    assert_eq!(
+        (clean.status.code(), stdout(&clean)),
+        (Some(0), String::new())
+    );
     let none = run(&dir, &["suggest", "--specs", "openapi"]);
     assert_eq!(none.status.code(), Some(2));
 }

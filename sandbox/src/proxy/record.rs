@@ -222,18 +222,21 @@ pub(crate) fn parameter_schema<'s>(
         .document()
         .get("paths")
         .and_then(|p| p.get(&operation.path));
-    [node.get("parameters"), path_item.and_then(|p| p.get("parameters"))]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .map(|p| spec.resolve(p))
-        .find(|p| {
-            p.get("name").and_then(Value::as_str) == Some(name)
-                && p.get("in").and_then(Value::as_str) == Some("path")
-        })
-        .and_then(|p| p.get("schema"))
-        .map(|s| spec.resolve(s))
+    [
+        node.get("parameters"),
+        path_item.and_then(|p| p.get("parameters")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_array)
+    .flatten()
+    .map(|p| spec.resolve(p))
+    .find(|p| {
+        p.get("name").and_then(Value::as_str) == Some(name)
+            && p.get("in").and_then(Value::as_str) == Some("path")
+    })
+    .and_then(|p| p.get("schema"))
+    .map(|s| spec.resolve(s))
 }
 
 /// `%2F` and the like decoded; text that does not decode is kept.

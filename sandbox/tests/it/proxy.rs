@@ -335,7 +335,9 @@ async fn the_offline_sandbox_meets_the_specs_through_the_proxy() {
         "/v0/identity/individual_cft_peps"
     );
     // Masked, keeping its shape: a name of the same lengths and case.
-    let given = screening["request"]["body"]["given_names"].as_str().unwrap();
+    let given = screening["request"]["body"]["given_names"]
+        .as_str()
+        .unwrap();
     assert_eq!(given.chars().count(), "Eko Hadi Salim".chars().count());
     assert_ne!(given, "Eko Hadi Salim");
     assert_eq!(screening["request"]["body"]["nationality"], "ID");
