@@ -326,7 +326,7 @@ pub fn size_class(bytes: usize) -> usize {
 struct Shape;
 
 impl Leaves for Shape {
-    fn pii(&self, spec: &Spec, kind: PiiKind, schema: &Value, value: &Value) -> Value {
+    fn pii(&self, _spec: &Spec, kind: PiiKind, schema: &Value, value: &Value) -> Value {
         match value {
             Value::String(text) if crate::enum_strings(schema).contains(&text.as_str()) => {
                 Value::String(format!("[{kind}: listed]"))
@@ -335,9 +335,15 @@ impl Leaves for Shape {
                 Ok(info) => Value::String(image_shape(&info)),
                 Err(_) => self.undeclared(value),
             },
+            // A masked birth-date part may have another digit count (9 can mask to 12).
+            Value::Number(_) => Value::String(format!("[{kind}: number]")),
             Value::Array(items) => items
                 .iter()
-                .map(|v| self.pii(spec, kind, schema, v))
+                .map(|v| self.pii(_spec, kind, schema, v))
+                .collect(),
+            Value::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| (k.clone(), self.pii(_spec, kind, schema, v)))
                 .collect(),
             other => self.undeclared(other),
         }
