@@ -119,10 +119,9 @@ impl View<'_> {
                 let rust = personal_type.unwrap_or_else(|| self.named_type(&name));
                 return Some(self.expected_ref(target, rust, personal, None));
             }
-            return match self.component(&name) {
-                Some(twin) => Some(json!({"$ref": format!("#/components/schemas/{twin}")})),
-                None => None,
-            };
+            return self
+                .component(&name)
+                .map(|twin| json!({"$ref": format!("#/components/schemas/{twin}")}));
         }
         if let Some(personal_type) = Self::checked(node) {
             let rust = match personal_type {
@@ -310,8 +309,9 @@ fn strip_option(rust: &str) -> &str {
         .unwrap_or(rust)
 }
 
-/// The JSON pointers of every response body schema and callback payload schema.
-fn response_roots(document: &Value) -> Vec<String> {
+/// The JSON pointers of every response body schema and callback payload schema (a response
+/// written as a `$ref` under `/components/responses/...`, once).
+pub(crate) fn response_roots(document: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let paths = document.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
