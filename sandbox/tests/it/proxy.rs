@@ -904,10 +904,10 @@ async fn operations_go_to_their_hosts_upstream() {
     );
     config.specs.push(two_hosts());
     let refused = Proxy::bind(([127, 0, 0, 1], 0).into(), config).await;
-    let message = refused
-        .err()
-        .expect("an unknown host is refused")
-        .to_string();
+    let Err(refused) = refused else {
+        panic!("an unknown host is refused")
+    };
+    let message = refused.to_string();
     assert!(
         message.contains("twohost.vision") && message.contains("other"),
         "{message}"
