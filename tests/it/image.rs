@@ -738,7 +738,14 @@ fn the_specs_image_rules_are_the_documented_limits() {
         min_height: pixels.map(|p| p.1),
     };
     // Face comparison and text recognition: "JPG, JPEG, PNG; max 2 MB".
-    let vision = || rule(vec![ImageFormat::Jpeg, ImageFormat::Png], None, 2_000_000, None);
+    let vision = || {
+        rule(
+            vec![ImageFormat::Jpeg, ImageFormat::Png],
+            None,
+            2_000_000,
+            None,
+        )
+    };
     assert_eq!(
         image_rules(&load("openapi/kredibel.yaml")),
         vec![

@@ -87,7 +87,9 @@ async fn call(
         "compare_handheld_faces" => outcome(
             kredibel
                 .compare_handheld_faces()
-                .body(typed::<kredibel::types::HandheldFaceComparisonRequest>(body))
+                .body(typed::<kredibel::types::HandheldFaceComparisonRequest>(
+                    body,
+                ))
                 .send()
                 .await,
         ),
@@ -123,7 +125,9 @@ async fn call(
         "verify_demography" => outcome(
             kredibel
                 .verify_demography()
-                .body(typed::<kredibel::types::DemographyVerificationRequest>(body))
+                .body(typed::<kredibel::types::DemographyVerificationRequest>(
+                    body,
+                ))
                 .send()
                 .await,
         ),
