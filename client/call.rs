@@ -272,6 +272,33 @@ pub struct CallSettings {
     /// The `Authorization` value (marked sensitive); `None` when the spec declares no scheme.
     pub(crate) authorization: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
+    /// The base URL of the spec's own host: the generated client's.
+    pub(crate) base_url: String,
+    /// The base URL of each other host, by its `x-host` name.
+    pub(crate) hosts: Vec<(String, String)>,
+}
+
+impl CallSettings {
+    /// Sends `request` to its operation's host when that is not the spec's own: the generated
+    /// code built its URL on the client's base URL.
+    fn route(&self, request: &mut Request, operation_id: &str) {
+        let Some(host) = self
+            .vendor
+            .spec()
+            .operation(operation_id)
+            .and_then(|op| op.host())
+        else {
+            return;
+        };
+        let Some((_, base)) = self.hosts.iter().find(|(name, _)| name == host) else {
+            return;
+        };
+        if let Some(rest) = request.url().as_str().strip_prefix(&self.base_url)
+            && let Ok(url) = reqwest::Url::parse(&format!("{base}{rest}"))
+        {
+            *request.url_mut() = url;
+        }
+    }
 }
 
 impl std::fmt::Debug for CallSettings {
@@ -280,6 +307,7 @@ impl std::fmt::Debug for CallSettings {
             .field("vendor", &self.vendor.name())
             .field("authorization", &"[redacted]")
             .field("retry", &self.retry)
+            .field("other_hosts", &self.hosts.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -306,6 +334,9 @@ pub fn pre<E>(
         return Err(Error::InvalidRequest(violation.to_string()));
     }
     warn_if_deprecated(settings, info.operation_id);
+    if !settings.hosts.is_empty() {
+        settings.route(request, info.operation_id);
+    }
     if let Some(authorization) = &settings.authorization
         && crate::catalog::requires_auth(settings.vendor.operations(), info.operation_id)
     {
@@ -385,15 +416,25 @@ pub async fn exec(
 async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    crate::drift::report(
-        call.vendor.spec(),
-        call.vendor.name(),
-        call.operation,
-        status.as_u16(),
-        &body,
-    );
+    let mut headers = std::mem::take(response.headers_mut());
+    let mut body = response.bytes().await?;
+    let spec = call.vendor.spec();
+    if status.is_success()
+        && spec.operation_charged(call.operation) == Some(false)
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
+    {
+        // A free operation (a health check answering `OK`) has no paid result to lose: its
+        // body decodes as an empty one, every guessed field absent, and the event says so.
+        crate::drift::report_not_json(call.vendor.name(), call.operation, status.as_u16());
+        body = bytes::Bytes::from_static(b"{}");
+        headers.remove(reqwest::header::CONTENT_LENGTH);
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    } else {
+        crate::drift::report(spec, call.vendor.name(), call.operation, status.as_u16(), &body);
+    }
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;

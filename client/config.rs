@@ -32,6 +32,16 @@ pub enum ConfigError {
         /// What does not match, without the key.
         reason: String,
     },
+    /// [`crate::ClientOptions::with_host`] names a host the vendor's spec does not have.
+    #[error("{vendor}: no host is named `{host}` in the spec (its hosts: {known})")]
+    UnknownHost {
+        /// The vendor.
+        vendor: &'static str,
+        /// The name given.
+        host: String,
+        /// The spec's host names.
+        known: String,
+    },
     /// The vendor's spec declares no server for the environment asked for.
     #[error("{vendor}: the spec declares no {environment} server; use Environment::Custom")]
     NoServer {

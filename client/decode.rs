@@ -12,7 +12,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::call::{CallContext, Vendor};
+use crate::call::CallContext;
 
 /// An answer whose body does not decode into the type the spec gives it.
 ///
@@ -82,12 +82,15 @@ impl DecodeError {
         &self.problem
     }
 
-    /// Whether the vendor may have billed the call: unless the spec marks answers with this
-    /// status as never billed (`x-charged: false` on the 429 and 5XX responses), a paid check
-    /// may have run even though its answer could not be read.
+    /// Whether the vendor may have billed the call: unless the spec marks the operation free
+    /// (`x-charged: false` on it: a health check, a token) or answers with this status as never
+    /// billed (`x-charged: false` on the 429 and 5XX responses), a paid check may have run even
+    /// though its answer could not be read.
     pub fn may_be_charged(&self) -> bool {
-        let vendor = self.call.map(|call| call.vendor);
-        vendor.is_none_or(|vendor: Vendor| !vendor.never_charged(self.status.as_u16()))
+        self.call.is_none_or(|call| {
+            let free = call.vendor.spec().operation_charged(call.operation) == Some(false);
+            !free && !call.vendor.never_charged(self.status.as_u16())
+        })
     }
 
     /// The body as the vendor sent it. It may hold personal data, keys or tokens: this is the

@@ -4,15 +4,20 @@
 //! Every answer is checked in the hook that reads it before it is decoded
 //! (`crate::call::exec`), with `kyc_spec::validate` in its response direction: the differences
 //! it marks as decoding (a field the spec does not declare, a value an `x-open-enum` enum does
-//! not list, a missing field the spec only guessed, `x-undocumented`) and a status the
-//! operation does not declare are reported; a `2XX` the spec declares is not a difference. An
+//! not list, a missing field the spec only guessed, `x-undocumented`, a value that breaks its
+//! documented form — `format`, `pattern`, a length, a range, integer-ness — which the client
+//! keeps as sent in an [`crate::Expected`]) and a status the operation does not declare are
+//! reported, personal fields included; a `2XX` the spec declares is not a difference. So is a
+//! success of a free operation whose body is not JSON, which decodes as an empty body. An
 //! answer that does not decode at all is the caller's [`crate::DecodeError`], not drift.
 //!
 //! Each event carries `vendor`, `operation` (the operationId), `status`, `path` (a JSON pointer
-//! into the body, `/results/0/scopes/1`; empty for the status) and `difference`
-//! (`unknown enum value`, `unknown field`, `missing guessed field`, `undeclared status`), and
-//! for an unlisted value of an enum that is not `x-pii`, `value`: what the spec edit needs.
-//! Never any other value. The check is skipped when nothing listens to `kyc.drift` at WARN.
+//! into the body, `/results/0/scopes/1`; empty for the status or the whole body), `rule` (the
+//! spec keyword: `enum`, `unknown-field`, `required`, `pattern`, `format`, `minimum`, `type`,
+//! `status`, `json`, ...) and `difference` (`unknown enum value`, `unknown field`, `missing
+//! guessed field`, `unexpected value`, `undeclared status`, `not json`), and for an unlisted
+//! value of an enum that is not `x-pii`, `value`: what the spec edit needs. Never any other
+//! value. The check is skipped when nothing listens to `kyc.drift` at WARN.
 
 use kyc_spec::Spec;
 use kyc_spec::validate::{Rule, Validator, Violation};
@@ -30,7 +35,9 @@ pub(crate) enum Difference {
     UnknownEnumValue,
     UnknownField,
     MissingGuessedField,
+    UnexpectedValue,
     UndeclaredStatus,
+    NotJson,
 }
 
 impl Difference {
@@ -39,7 +46,9 @@ impl Difference {
             Self::UnknownEnumValue => "unknown enum value",
             Self::UnknownField => "unknown field",
             Self::MissingGuessedField => "missing guessed field",
+            Self::UnexpectedValue => "unexpected value",
             Self::UndeclaredStatus => "undeclared status",
+            Self::NotJson => "not json",
         }
     }
 
@@ -52,7 +61,9 @@ impl Difference {
             Rule::Enum => Some(Self::UnknownEnumValue),
             Rule::UnknownField => Some(Self::UnknownField),
             Rule::Required => Some(Self::MissingGuessedField),
-            _ => None,
+            // A value of the right kind breaking its `format`, `pattern`, length, range,
+            // integer-ness or list size: kept as sent.
+            _ => Some(Self::UnexpectedValue),
         }
     }
 }
@@ -61,6 +72,8 @@ impl Difference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Drift {
     pub(crate) difference: Difference,
+    /// The spec keyword the answer breaks.
+    pub(crate) rule: Rule,
     /// JSON pointer into the body; empty for the status.
     pub(crate) pointer: String,
     /// The unlisted value, for an enum that is not `x-pii`.
@@ -86,6 +99,7 @@ pub(crate) fn differences(spec: &Spec, operation: &str, status: u16, body: &[u8]
                 .flatten();
             Some(Drift {
                 difference,
+                rule: violation.rule,
                 pointer: violation.pointer.clone(),
                 value,
             })
@@ -108,32 +122,57 @@ fn quoted(value: &Value) -> String {
 
 /// Emits one `kyc.drift` event per difference in an answer.
 pub(crate) fn report(spec: &Spec, vendor: &'static str, operation: &str, status: u16, body: &[u8]) {
-    if !tracing::enabled!(target: TARGET, tracing::Level::WARN) {
+    if !listening() {
         return;
     }
     for drift in differences(spec, operation, status, body) {
-        let (path, difference) = (drift.pointer.as_str(), drift.difference.as_str());
-        match &drift.value {
-            Some(value) => tracing::warn!(
-                target: TARGET,
-                vendor,
-                operation,
-                status,
-                path,
-                difference,
-                value = value.as_str(),
-                "the vendor's answer differs from the spec"
-            ),
-            None => tracing::warn!(
-                target: TARGET,
-                vendor,
-                operation,
-                status,
-                path,
-                difference,
-                "the vendor's answer differs from the spec"
-            ),
-        }
+        emit(vendor, operation, status, &drift);
+    }
+}
+
+/// Emits the event for a success of a free operation whose body is not JSON (it decodes as an
+/// empty body).
+pub(crate) fn report_not_json(vendor: &'static str, operation: &str, status: u16) {
+    if listening() {
+        let drift = Drift {
+            difference: Difference::NotJson,
+            rule: Rule::Json,
+            pointer: String::new(),
+            value: None,
+        };
+        emit(vendor, operation, status, &drift);
+    }
+}
+
+fn listening() -> bool {
+    tracing::enabled!(target: TARGET, tracing::Level::WARN)
+}
+
+fn emit(vendor: &'static str, operation: &str, status: u16, drift: &Drift) {
+    let (path, difference) = (drift.pointer.as_str(), drift.difference.as_str());
+    let rule = drift.rule.as_str();
+    match &drift.value {
+        Some(value) => tracing::warn!(
+            target: TARGET,
+            vendor,
+            operation,
+            status,
+            path,
+            rule,
+            difference,
+            value = value.as_str(),
+            "the vendor's answer differs from the spec"
+        ),
+        None => tracing::warn!(
+            target: TARGET,
+            vendor,
+            operation,
+            status,
+            path,
+            rule,
+            difference,
+            "the vendor's answer differs from the spec"
+        ),
     }
 }
 
@@ -173,7 +212,10 @@ mod tests {
                     "properties": {
                         "status": {"$ref": "#/components/schemas/Status"},
                         "gender": {"$ref": "#/components/schemas/Gender"},
-                        "name": {"type": "string", "x-pii": "name"}
+                        "name": {"type": "string", "x-pii": "name"},
+                        "nik": {"type": "string", "pattern": "^[0-9]{16}$", "x-pii": "nik"},
+                        "id": {"type": "string", "format": "uuid"},
+                        "score": {"type": "integer"}
                     }
                 },
                 "Health": {
@@ -187,8 +229,17 @@ mod tests {
     }
 
     fn drift(difference: Difference, pointer: &str, value: Option<&str>) -> Drift {
+        let rule = match difference {
+            Difference::UnknownEnumValue => Rule::Enum,
+            Difference::UnknownField => Rule::UnknownField,
+            Difference::MissingGuessedField => Rule::Required,
+            Difference::UndeclaredStatus => Rule::Status,
+            Difference::NotJson => Rule::Json,
+            Difference::UnexpectedValue => Rule::Pattern,
+        };
         Drift {
             difference,
+            rule,
             pointer: pointer.into(),
             value: value.map(str::to_string),
         }
@@ -221,6 +272,24 @@ mod tests {
         assert_eq!(
             differences(&spec(), "screen", 201, b"{}"),
             [drift(Difference::UndeclaredStatus, "", None)]
+        );
+    }
+
+    #[test]
+    fn a_broken_form_is_drift_personal_fields_by_path_and_rule_only() {
+        let body = br#"{"status": "DONE", "nik": "327503******0027", "id": "x-1", "score": 1.5}"#;
+        let found = differences(&spec(), "screen", 200, body);
+        let found: Vec<_> = found
+            .iter()
+            .map(|d| (d.difference, d.rule, d.pointer.as_str(), d.value.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Difference::UnexpectedValue, Rule::Pattern, "/nik", None),
+                (Difference::UnexpectedValue, Rule::Format, "/id", None),
+                (Difference::UnexpectedValue, Rule::Type, "/score", None),
+            ]
         );
     }
 

@@ -25,6 +25,11 @@ pub trait ErrorKind: fmt::Debug + Clone + PartialEq {
     /// Whether the vendor bills any answer with this HTTP status, when the spec says (its
     /// `x-charged` on the 429 and 5XX responses; see `kyc_spec::Spec::status_charged`).
     fn status_charged(status: u16) -> Option<bool>;
+    /// Whether the vendor bills any answer of this operation, when the spec says (its
+    /// `x-charged` on the operation: `false` for a health check, a balance, a token).
+    fn operation_charged(_operation: &str) -> Option<bool> {
+        None
+    }
 }
 
 /// An error body the vendor sent, decoded. `Debug` shows the message's length only.
@@ -41,6 +46,8 @@ pub struct ApiError<K> {
     pub message: String,
     /// For validation errors: the names of the fields the vendor refused.
     pub fields: Vec<String>,
+    /// The operation (`operationId`) that answered with the error, when known.
+    pub operation: Option<&'static str>,
 }
 
 impl<K: fmt::Debug> fmt::Debug for ApiError<K> {
@@ -54,6 +61,7 @@ impl<K: fmt::Debug> fmt::Debug for ApiError<K> {
                 &format_args!("[{} chars]", self.message.chars().count()),
             )
             .field("fields", &self.fields)
+            .field("operation", &self.operation)
             .finish()
     }
 }
@@ -110,20 +118,24 @@ impl<K: ErrorKind> VendorError<K> {
         }
     }
 
-    /// Whether this call may have been billed, as the specs say: by the status when its
-    /// response is marked (`x-charged: false` on 429 and 5XX), else by the error kind (Kredibel
-    /// charges `no_face_detected`); a request refused before sending or that never connected
-    /// costs nothing. An unknown error kind, a timeout or an undecodable answer count as
-    /// charged, because nothing says they were not.
+    /// Whether this call may have been billed, as the specs say: never for an operation
+    /// marked free (`x-charged: false` on the operation), else by the status when its response
+    /// is marked (`x-charged: false` on 429 and 5XX), else by the error kind (Kredibel charges
+    /// `no_face_detected`); a request refused before sending or that never connected costs
+    /// nothing. An unknown error kind, a timeout or an undecodable answer count as charged,
+    /// because nothing says they were not.
     pub fn is_charged(&self) -> bool {
         match self {
+            Self::Api(api) if api.operation.and_then(K::operation_charged) == Some(false) => {
+                false
+            }
             Self::Api(api) => api
                 .status
                 .and_then(K::status_charged)
                 .unwrap_or_else(|| api.kind.is_charged()),
             Self::Invalid { .. } => false,
             Self::Transport(err) => !err.is_connect(),
-            Self::Decode(decode) => K::status_charged(decode.status()).unwrap_or(true),
+            Self::Decode(decode) => decode.may_be_charged(),
             Self::UnexpectedStatus(status) => K::status_charged(*status).unwrap_or(true),
         }
     }
@@ -238,7 +250,10 @@ pub(crate) fn from_generated<B, K: ErrorKind>(
     match err {
         E::ErrorResponse(response) => {
             let status = response.status().as_u16();
-            VendorError::Api(api(response.into_inner(), status))
+            let operation = response.operation().map(|(_, operation)| operation);
+            let mut api = api(response.into_inner(), status);
+            api.operation = operation;
+            VendorError::Api(api)
         }
         E::InvalidRequest(message) => {
             // The validator writes `field: reason`; builder conversions write a sentence.
@@ -263,6 +278,7 @@ pub(crate) fn from_generated<B, K: ErrorKind>(
                 let value = serde_json::from_slice(decode.raw_body()).ok()?;
                 let mut api = lenient(&value)?;
                 api.status = Some(status);
+                api.operation = decode.operation();
                 Some(VendorError::Api(api))
             })
             .unwrap_or(VendorError::Decode(decode)),

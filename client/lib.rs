@@ -62,6 +62,7 @@ mod config;
 mod decode;
 mod drift;
 mod error;
+mod expected;
 #[cfg(feature = "iluma")]
 pub mod iluma;
 #[cfg(feature = "kredibel")]
@@ -84,6 +85,7 @@ pub use call::{CallSettings, RetryPolicy};
 pub use config::{ApiKey, ConfigError, Environment};
 pub use decode::DecodeError;
 pub use error::{ApiError, ErrorKind, VendorError};
+pub use expected::Expected;
 /// `baseurl()` and `client()` of a generated client (from `progenitor-client`).
 pub use progenitor_support::ClientInfo;
 pub use response::{Error, ResponseValue};

@@ -22,6 +22,10 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// The longest connecting may take.
     pub connect_timeout: Duration,
+    /// Base URLs that replace the environment's for a host, by the host's name in the spec
+    /// (`x-host`: Kredibel's `synapses` and `vision`): a proxy, a staging host. See
+    /// [`ClientOptions::with_host`].
+    pub hosts: Vec<(String, String)>,
 }
 
 impl Default for ClientOptions {
@@ -30,7 +34,26 @@ impl Default for ClientOptions {
             retry: crate::RetryPolicy::default(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
+            hosts: Vec::new(),
         }
+    }
+}
+
+impl ClientOptions {
+    /// Sends the operations of host `name` (the spec's `x-host`, as the vendor's docs name it:
+    /// `vision` for `$vision`) to `base_url` instead of the environment's server for it. A name
+    /// the spec does not have is refused when the client is built.
+    ///
+    /// ```
+    /// let options = kyc_clients::ClientOptions::default()
+    ///     .with_host("vision", "https://kyc-proxy.internal.example/vision");
+    /// # let _ = options;
+    /// ```
+    pub fn with_host(mut self, name: impl Into<String>, base_url: impl Into<String>) -> Self {
+        let name = name.into();
+        self.hosts.retain(|(known, _)| *known != name);
+        self.hosts.push((name, base_url.into()));
+        self
     }
 }
 
@@ -65,7 +88,10 @@ pub fn connect(
         // It would only earn a 401 later.
         return Err(ConfigError::InvalidApiKey("empty"));
     }
-    let base_url = base_url(vendor, environment)?;
+    let mut hosts = host_urls(vendor, environment, options)?;
+    // The spec's own host is the generated client's base URL; the others are put in place per
+    // operation (`crate::call::pre`).
+    let base_url = hosts.remove(0).1;
     check_key_environment(vendor, environment, &base_url, &api_key)?;
     let key = api_key.expose();
     let authorization = match vendor.spec().vendor().auth {
@@ -80,6 +106,8 @@ pub fn connect(
         vendor,
         authorization: authorization.map(sensitive_header).transpose()?,
         retry: options.retry.clone(),
+        base_url: base_url.clone(),
+        hosts,
     };
     Ok((base_url, http_client(options)?, settings))
 }
@@ -121,15 +149,48 @@ fn check_key_environment(
     }
 }
 
-/// Resolves an environment to a base URL (the spec's server for it) and checks it: absolute,
-/// and HTTPS unless the host is this machine (a local sandbox), because the request carries an
-/// API key and personal data.
-fn base_url(vendor: Vendor, environment: &Environment) -> Result<String, ConfigError> {
+/// The base URL of every host of the spec (its own first, see `kyc_spec::Spec::hosts`), by
+/// name: the options' URL for the host, else the environment's server for it (a custom URL
+/// serves every host, as the offline sandbox does).
+fn host_urls(
+    vendor: Vendor,
+    environment: &Environment,
+    options: &ClientOptions,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let spec = vendor.spec();
+    let hosts = spec.hosts();
+    if let Some((unknown, _)) = options
+        .hosts
+        .iter()
+        .find(|(name, _)| !hosts.iter().any(|(known, _)| known == name))
+    {
+        return Err(ConfigError::UnknownHost {
+            vendor: vendor.name(),
+            host: unknown.clone(),
+            known: hosts.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
+        });
+    }
+    hosts
+        .into_iter()
+        .map(|(name, servers)| {
+            let chosen = options.hosts.iter().find(|(host, _)| host == name);
+            let url = match chosen {
+                Some((_, url)) => checked_url(url)?,
+                None => base_url(vendor, environment, servers)?,
+            };
+            Ok((name.to_string(), url))
+        })
+        .collect()
+}
+
+/// Resolves an environment to a base URL (the host's server for it) and checks it.
+fn base_url(
+    vendor: Vendor,
+    environment: &Environment,
+    servers: &[kyc_spec::Server],
+) -> Result<String, ConfigError> {
     let server = |environment: kyc_spec::Environment| {
-        vendor
-            .spec()
-            .vendor()
-            .server(environment)
+        kyc_spec::server_for(servers, environment)
             .map(str::to_string)
             .ok_or(ConfigError::NoServer {
                 vendor: vendor.name(),
@@ -139,8 +200,15 @@ fn base_url(vendor: Vendor, environment: &Environment) -> Result<String, ConfigE
     let url = match environment {
         Environment::Sandbox => server(kyc_spec::Environment::Sandbox)?,
         Environment::Production => server(kyc_spec::Environment::Production)?,
-        Environment::Custom(url) => url.trim_end_matches('/').to_string(),
+        Environment::Custom(url) => url.clone(),
     };
+    checked_url(&url)
+}
+
+/// A base URL without its trailing `/`, if it is absolute and HTTPS unless the host is this
+/// machine (a local sandbox): requests carry an API key and personal data.
+fn checked_url(url: &str) -> Result<String, ConfigError> {
+    let url = url.trim_end_matches('/').to_string();
     let parsed = reqwest::Url::parse(&url).map_err(|_| ConfigError::InvalidBaseUrl {
         url: url.clone(),
         reason: "not an absolute URL",

@@ -164,10 +164,13 @@ macro_rules! payloads {
                 }
             }
 
-            /// Iluma's id of the resource (`cftpi_...`, `idvr_...`).
+            /// Iluma's id of the resource (`cftpi_...`, `idvr_...`), as sent.
             pub fn id(&self) -> &str {
                 match self {
-                    $(Self::$name(payload) => &payload.id,)+
+                    $(Self::$name(payload) => match &payload.id {
+                        $crate::Expected::Typed(id) => id.as_str(),
+                        $crate::Expected::Raw(id) => id.as_str(),
+                    },)+
                 }
             }
 

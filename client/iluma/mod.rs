@@ -107,6 +107,10 @@ impl crate::error::ErrorKind for ErrorKind {
     fn status_charged(status: u16) -> Option<bool> {
         spec().status_charged(status)
     }
+
+    fn operation_charged(operation: &str) -> Option<bool> {
+        spec().operation_charged(operation)
+    }
 }
 
 /// Everything an Iluma call can fail with. `?` converts the generated methods' errors.
@@ -125,6 +129,7 @@ fn api_error(body: types::IlumaError, status: u16) -> ApiError<ErrorKind> {
         error_id: None,
         message: crate::error::mask_digit_runs(body.message.as_deref().unwrap_or_default()),
         fields: body.errors.into_iter().filter_map(|e| e.field).collect(),
+        operation: None,
     }
 }
 
@@ -137,6 +142,7 @@ fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
         error_id: None,
         message: crate::error::mask_digit_runs(body.get("message")?.as_str()?),
         fields: Vec::new(),
+        operation: None,
     })
 }
 

@@ -104,6 +104,10 @@ impl crate::error::ErrorKind for ErrorKind {
     fn status_charged(status: u16) -> Option<bool> {
         spec().status_charged(status)
     }
+
+    fn operation_charged(operation: &str) -> Option<bool> {
+        spec().operation_charged(operation)
+    }
 }
 
 /// Everything a Kredibel call can fail with. `?` converts the generated methods' errors.
@@ -114,8 +118,7 @@ fn api_error(body: types::KredibelError, status: u16) -> ApiError<ErrorKind> {
         Some(types::KredibelErrorDetails::ErrorReference(reference)) => (
             match reference.error_type {
                 // `ErrorType` is open: a type the spec does not list decodes, as `Unknown`.
-                Some(types::ErrorType::Unknown(error_type)) => ErrorKind::Unknown(error_type),
-                Some(error_type) => ErrorKind::Type(error_type),
+                Some(error_type) => kind_of(error_type),
                 None if status == 401 => ErrorKind::Unauthenticated,
                 None => ErrorKind::Unspecified,
             },
@@ -136,23 +139,41 @@ fn api_error(body: types::KredibelError, status: u16) -> ApiError<ErrorKind> {
         error_id,
         message: crate::error::mask_digit_runs(&body.message),
         fields,
+        operation: None,
+    }
+}
+
+/// The kind an `errorType` names: documented, or `Unknown` keeping its text.
+fn kind_of(error_type: types::ErrorType) -> ErrorKind {
+    match error_type {
+        types::ErrorType::Unknown(error_type) => ErrorKind::Unknown(error_type),
+        error_type => ErrorKind::Type(error_type),
     }
 }
 
 /// An error body that does not decode as `KredibelError` (no `message`, `errors` of another
-/// shape): keep what it says.
+/// shape, an `errorId` that is not text): keep what it says. The kind comes from `errorType`
+/// whatever the other fields look like, so `is_charged` reads the documented table.
 fn lenient_api_error(body: &serde_json::Value) -> Option<ApiError<ErrorKind>> {
-    let message = body.get("message")?.as_str()?;
+    let message = body.get("message").and_then(|m| m.as_str());
     let errors = body.get("errors");
-    let text = |key: &str| errors.and_then(|e| e.get(key)).and_then(|v| v.as_str());
+    let field = |key: &str| errors.and_then(|e| e.get(key));
+    let error_type = field("errorType").and_then(|t| t.as_str());
+    if message.is_none() && error_type.is_none() {
+        return None;
+    }
     Some(ApiError {
-        kind: text("errorType")
-            .map(|t| ErrorKind::Unknown(t.to_string()))
+        kind: error_type
+            .map(|t| kind_of(types::ErrorType::from(t)))
             .unwrap_or(ErrorKind::Unspecified),
         status: None,
-        error_id: text("errorId").map(str::to_string),
-        message: crate::error::mask_digit_runs(message),
+        error_id: field("errorId").map(|id| match id.as_str() {
+            Some(text) => text.to_string(),
+            None => id.to_string(),
+        }),
+        message: crate::error::mask_digit_runs(message.unwrap_or_default()),
         fields: Vec::new(),
+        operation: None,
     })
 }
 

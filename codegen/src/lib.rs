@@ -12,15 +12,18 @@
 //! otherwise is said through its own settings (replacements) or through the copy of the spec it
 //! reads (the tolerant `x-undocumented` bodies).
 //!
-//! Responses are read tolerantly (module `tolerant`): enums marked `x-open-enum` get an open
-//! type with an `Unknown(String)` variant, and `x-undocumented` bodies get optional fields and
-//! keep the fields they do not name.
+//! Responses are read tolerantly: enums marked `x-open-enum` get an open type with an
+//! `Unknown(String)` variant and `x-undocumented` bodies get optional fields and keep the
+//! fields they do not name (module `tolerant`); a response value whose documented form (a
+//! format, pattern, length, integer-ness) the vendor may not keep is `Expected<T, Raw>`
+//! (module `expected`).
 //!
 //! What a spec says is read through `kyc-spec` (`$ref`s, `x-pii` marks, the registry); this
 //! crate adds only the checks progenitor needs and the generated sources.
 
 mod catalog;
 mod check;
+mod expected;
 mod narrow;
 mod tolerant;
 
@@ -114,9 +117,13 @@ pub fn generate_from(
     vendor
         .replacements
         .extend(tolerant::replacements(&open_enums, &vendor.types_path));
+    // Viewed whole: the hand-written operations decode into the generated types too.
+    let (viewed, expected) = expected::response_view(document.clone(), &vendor.types_path);
+    vendor.replacements.extend(expected);
+    let viewed: openapiv3::OpenAPI = serde_json::from_value(viewed).map_err(as_json_failed)?;
     let vendor = &vendor;
     let generable =
-        tolerant::for_generation(check::without_hand_written(spec, &vendor.hand_written));
+        tolerant::for_generation(check::without_hand_written(&viewed, &vendor.hand_written));
     let generated = run_progenitor(&file_label, &generable, vendor)?;
     let json_schema = vendor.derives.iter().any(|d| d.ends_with("JsonSchema"));
     let client = tolerant::wrap(&generated, &open_enums, json_schema).map_err(|err| {

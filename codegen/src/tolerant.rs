@@ -183,6 +183,21 @@ pub(crate) fn check(file: &str, document: &Value, problems: &mut Vec<SpecError>)
             "rename the schema",
         ));
     }
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    for name in schemas.into_iter().flatten().map(|(name, _)| name) {
+        if name.starts_with(crate::expected::EXPECTED_PREFIX) {
+            problems.push(SpecError::at(
+                file,
+                format!("/components/schemas/{name}"),
+                format!(
+                    "schema names starting with `{}` are the ones kyc-codegen gives the \
+                     response fields it types `Expected`",
+                    crate::expected::EXPECTED_PREFIX
+                ),
+                "rename the schema",
+            ));
+        }
+    }
     let mut marked = Vec::new();
     refs::walk(document, &mut String::new(), &mut |at, node| {
         if node.get("x-open-enum").is_some() {

@@ -202,7 +202,7 @@ async fn iluma_behaviour(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sandb
         Ok(screening) => {
             let answer = iluma
                 .get_individual_screening()
-                .id(screening.id.as_str())
+                .id(screening.id.to_string())
                 .send()
                 .await;
             match answer {

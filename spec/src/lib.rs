@@ -40,4 +40,4 @@ pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
 pub use replacement::pii_replacement;
 pub use scenario::{Scenario, ScenarioError};
 pub use spec::{Spec, SpecShapeError, enum_strings};
-pub use vendor::{AuthScheme, Environment, Server, VendorInfo};
+pub use vendor::{AuthScheme, Environment, Server, VendorInfo, server_for};

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::extensions::{self, Callback};
 use crate::refs;
+use crate::vendor::{Server, read_servers};
 
 /// HTTP methods in the order OpenAPI lists them on a path item.
 pub(crate) const METHODS: [&str; 8] = [
@@ -86,6 +87,13 @@ pub struct Operation {
     pub doc_url: Option<String>,
     /// The callbacks the operation declares.
     pub callbacks: Vec<Callback>,
+    /// `x-charged` on the operation: `false` when no answer of it is ever billed (a health
+    /// check, a balance), `true` when every one may be; `None` when the spec leaves it to the
+    /// responses and error codes.
+    pub charged: Option<bool>,
+    /// The operation's own servers (operation-level, else path-level `servers`): another host
+    /// than the spec's, named by their `x-host`. Empty when it uses the spec's servers.
+    pub servers: Vec<Server>,
     /// JSON pointer of the operation object in the document.
     pub pointer: String,
 }
@@ -103,6 +111,12 @@ impl Operation {
         self.parameters
             .iter()
             .any(|p| p.location == location && p.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The name of the host the operation is sent to, when it is not the spec's (`x-host` of
+    /// its own servers).
+    pub fn host(&self) -> Option<&str> {
+        self.servers.first().and_then(|s| s.host.as_deref())
     }
 
     /// `Method path`, as messages name an operation without its id.
@@ -185,6 +199,13 @@ pub(crate) fn read_all(document: &Value) -> Vec<Operation> {
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 callbacks: extensions::callbacks(document, op, &pointer),
+                charged: op.get("x-charged").and_then(Value::as_bool),
+                // Malformed lists are refused with the registry (`VendorInfo`), not here.
+                servers: read_servers(op.get("servers"), "")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| read_servers(item.get("servers"), "").ok())
+                    .unwrap_or_default(),
                 pointer,
             });
         }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::extensions::{self, ImageRule, PiiKind};
 use crate::operation::{self, Operation};
 use crate::refs;
-use crate::vendor::VendorInfo;
+use crate::vendor::{Server, VendorInfo};
 
 /// A spec the registry cannot use: a vendor extension it needs is missing or malformed. The
 /// message names the JSON path and the fix.
@@ -125,6 +125,27 @@ impl Spec {
     /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// Whether an answer of operation `id` may have been billed, by the operation alone: its
+    /// `x-charged` (`Some(false)` for a free operation such as a health check or a balance).
+    pub fn operation_charged(&self, id: &str) -> Option<bool> {
+        self.operation(id)?.charged
+    }
+
+    /// Every host the spec sends operations to, with its servers: the spec's own first (named
+    /// by [`VendorInfo::default_host`]), then each host that operations name with their own
+    /// servers (`x-host`), once, in document order.
+    pub fn hosts(&self) -> Vec<(&str, &[Server])> {
+        let mut hosts = vec![(self.vendor.default_host(), self.vendor.servers.as_slice())];
+        for operation in &self.operations {
+            if let Some(name) = operation.host()
+                && !hosts.iter().any(|(known, _)| *known == name)
+            {
+                hosts.push((name, operation.servers.as_slice()));
+            }
+        }
+        hosts
     }
 
     /// The operation object of `operation` in the document.

@@ -36,7 +36,7 @@ impl Environment {
         }
     }
 
-    fn parse(name: &str) -> Option<Self> {
+    pub(crate) fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.as_str() == name)
     }
 }
@@ -47,13 +47,94 @@ impl fmt::Display for Environment {
     }
 }
 
-/// One entry of the spec's `servers`.
+/// One entry of a `servers` list: the spec's, or a path's or operation's (another host).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
     /// The base URL, without a trailing `/`.
     pub url: String,
     /// The environments it serves (`x-environments`).
     pub environments: Vec<Environment>,
+    /// `x-host`: the name of the host, as the vendor's docs write it (`$vision` is `vision`);
+    /// required on path- and operation-level servers, which a caller overrides by this name.
+    pub host: Option<String>,
+}
+
+/// The first server of `servers` that serves `environment`.
+pub fn server_for(servers: &[Server], environment: Environment) -> Option<&str> {
+    servers
+        .iter()
+        .find(|s| s.environments.contains(&environment))
+        .map(|s| s.url.as_str())
+}
+
+/// A `servers` list (`at` is its JSON pointer, for messages); empty when absent.
+pub(crate) fn read_servers(list: Option<&Value>, at: &str) -> Result<Vec<Server>, SpecShapeError> {
+    let mut servers = Vec::new();
+    for (index, server) in list
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let at = format!("{at}/{index}");
+        let url = server.get("url").and_then(Value::as_str).ok_or_else(|| {
+            SpecShapeError::new(&at, "has no `url`", "give every server its base URL")
+        })?;
+        let environments = server
+            .get("x-environments")
+            .and_then(Value::as_array)
+            .ok_or_else(|| SpecShapeError::new(
+                &format!("{at}/x-environments"),
+                "is missing",
+                "say which environments the server serves: `x-environments: [sandbox]`, `[production]` or both",
+            ))?
+            .iter()
+            .map(|e| {
+                e.as_str().and_then(Environment::parse).ok_or_else(|| SpecShapeError::new(
+                    &format!("{at}/x-environments"),
+                    "names an environment other than `sandbox` or `production`",
+                    "use `sandbox` and `production` only",
+                ))
+            })
+            .collect::<Result<_, _>>()?;
+        let host = match server.get("x-host") {
+            None => None,
+            Some(Value::String(name)) if is_host_name(name) => Some(name.clone()),
+            Some(_) => {
+                return Err(SpecShapeError::new(
+                    &format!("{at}/x-host"),
+                    "is not a lower-case name",
+                    "name the host as the vendor's docs do, lower case (`vision` for `$vision`)",
+                ));
+            }
+        };
+        servers.push(Server {
+            url: url.trim_end_matches('/').to_string(),
+            environments,
+            host,
+        });
+    }
+    Ok(servers)
+}
+
+fn is_host_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Path- and operation-level servers name their host (`x-host`), one name per list: a caller
+/// points the host elsewhere by that name.
+fn named_hosts(servers: &[Server], at: &str) -> Result<(), SpecShapeError> {
+    let Some(first) = servers.first() else {
+        return Ok(());
+    };
+    match &first.host {
+        Some(name) if servers.iter().all(|s| s.host.as_ref() == Some(name)) => Ok(()),
+        _ => Err(SpecShapeError::new(
+            &format!("{at}/servers"),
+            "lists servers without one common `x-host`",
+            "give each server of a path or operation the same `x-host: <name>` (the host's name in the vendor's docs)",
+        )),
+    }
 }
 
 /// How requests authenticate (the spec's global `security` and its scheme).
@@ -81,12 +162,17 @@ pub struct VendorInfo {
 }
 
 impl VendorInfo {
-    /// The base URL of `environment`: the first server that serves it.
+    /// The base URL of `environment`: the first of the spec's servers that serves it.
     pub fn server(&self, environment: Environment) -> Option<&str> {
+        server_for(&self.servers, environment)
+    }
+
+    /// The name of the spec's own host (`x-host` of its first server), `default` when unnamed.
+    pub fn default_host(&self) -> &str {
         self.servers
-            .iter()
-            .find(|s| s.environments.contains(&environment))
-            .map(|s| s.url.as_str())
+            .first()
+            .and_then(|s| s.host.as_deref())
+            .unwrap_or("default")
     }
 
     /// The prefix keys of `environment` start with, when the spec says one.
@@ -120,39 +206,25 @@ impl VendorInfo {
             .and_then(Value::as_str)
             .unwrap_or(&name)
             .to_string();
-        let mut servers = Vec::new();
-        for (index, server) in document
-            .get("servers")
-            .and_then(Value::as_array)
+        let servers = read_servers(document.get("servers"), "/servers")?;
+        // Path- and operation-level servers (another host for some operations) are read with
+        // the operations; their shape is checked here, where a spec is refused.
+        for (path, item) in document
+            .get("paths")
+            .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .enumerate()
         {
-            let at = format!("/servers/{index}");
-            let url = server.get("url").and_then(Value::as_str).ok_or_else(|| {
-                SpecShapeError::new(&at, "has no `url`", "give every server its base URL")
-            })?;
-            let environments = server
-                .get("x-environments")
-                .and_then(Value::as_array)
-                .ok_or_else(|| SpecShapeError::new(
-                    &format!("{at}/x-environments"),
-                    "is missing",
-                    "say which environments the server serves: `x-environments: [sandbox]`, `[production]` or both",
-                ))?
-                .iter()
-                .map(|e| {
-                    e.as_str().and_then(Environment::parse).ok_or_else(|| SpecShapeError::new(
-                        &format!("{at}/x-environments"),
-                        "names an environment other than `sandbox` or `production`",
-                        "use `sandbox` and `production` only",
-                    ))
-                })
-                .collect::<Result<_, _>>()?;
-            servers.push(Server {
-                url: url.trim_end_matches('/').to_string(),
-                environments,
-            });
+            let at = format!("/paths/{}", crate::refs::escape(path));
+            let path_servers = read_servers(item.get("servers"), &format!("{at}/servers"))?;
+            named_hosts(&path_servers, &at)?;
+            for method in crate::operation::METHODS {
+                if let Some(op) = item.get(method) {
+                    let at = format!("{at}/{method}");
+                    let op_servers = read_servers(op.get("servers"), &format!("{at}/servers"))?;
+                    named_hosts(&op_servers, &at)?;
+                }
+            }
         }
         let scheme_name = document
             .get("security")

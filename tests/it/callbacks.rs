@@ -163,7 +163,7 @@ async fn individual_screening_callback_on_its_product_path() {
 
     let callback = next(&mut received).await;
     assert_eq!(callback.kind(), kind("individual_cft_peps"));
-    assert_eq!(callback.id(), screening.id.as_str());
+    assert_eq!(callback.id(), screening.id.to_string());
     let IlumaCallback::IndividualScreening(delivered) = callback else {
         unreachable!("the kind was checked")
     };
@@ -221,7 +221,7 @@ async fn entity_screening_and_ktp_callbacks_on_one_url_are_told_apart() {
         .into_inner();
     let callback = next(&mut received).await;
     assert_eq!(callback.kind(), kind("individual_cft_peps"));
-    assert_eq!(callback.id(), individual.id.as_str());
+    assert_eq!(callback.id(), individual.id.to_string());
 
     let verification = client
         .verify_id_card()

@@ -76,7 +76,7 @@ fn capture_target(target: &'static str) -> (Drift, tracing::subscriber::DefaultG
 }
 
 /// The event expected: vendor, operation, status, path, difference, and the value if any.
-fn event(
+pub(crate) fn event(
     vendor: &str,
     operation: &str,
     status: u16,
@@ -96,9 +96,32 @@ fn event(
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     fields.insert("status".into(), status.to_string());
+    let rule = match difference {
+        "unknown enum value" => "enum",
+        "unknown field" => "unknown-field",
+        "missing guessed field" => "required",
+        "undeclared status" => "status",
+        "not json" => "json",
+        other => panic!("`{other}` needs its rule: use `unexpected`"),
+    };
+    fields.insert("rule".into(), rule.into());
     if let Some(value) = value {
         fields.insert("value".into(), value.into());
     }
+    fields
+}
+
+/// The event of a value that breaks its documented form (`rule`: `pattern`, `format`, ...).
+pub(crate) fn unexpected(
+    vendor: &str,
+    operation: &str,
+    status: u16,
+    path: &str,
+    rule: &str,
+) -> Event {
+    let mut fields = event(vendor, operation, status, path, "unknown field", None);
+    fields.insert("difference".into(), "unexpected value".into());
+    fields.insert("rule".into(), rule.into());
     fields
 }
 
@@ -260,11 +283,11 @@ async fn an_undeclared_status_is_reported_and_a_declared_2xx_is_not() {
 
     let spec = iluma::spec();
     assert_eq!(
-        spec.response_key("get_individual_screening", 203),
+        spec.response_key("get_individual_screening", 418),
         None,
         "the test needs a status the spec does not declare"
     );
-    server.reply_with(203, example(spec, "get_individual_screening", "200"));
+    server.reply_with(418, example(spec, "get_individual_screening", "200"));
     let err = iluma
         .get_individual_screening()
         .id("cftpi_1")
@@ -281,7 +304,7 @@ async fn an_undeclared_status_is_reported_and_a_declared_2xx_is_not() {
         [event(
             "iluma",
             "get_individual_screening",
-            203,
+            418,
             "",
             "undeclared status",
             None

@@ -380,7 +380,7 @@ async fn no_error_kind_shows_a_body_a_header_a_url_or_personal_data() {
     let (kredibel, iluma) = stub_clients(&server.base_url);
 
     // A decode failure: a name where the spec has a number, in the documented example.
-    let mut body = iluma::spec().operation_response_examples("screen_individual", "200")[0]
+    let mut body = iluma::spec().operation_response_examples("screen_individual", "2XX")[0]
         .1
         .clone();
     body["results"][0]["score"] = json!(GIVEN_NAMES);

@@ -425,8 +425,11 @@ mod tests {
             let response = kyc
                 .operation(&callback.operation_id)
                 .and_then(|op| {
+                    let key = kyc.response_key(&op.id, 200)?;
                     kyc.operation_node(op)
-                        .pointer("/responses/200/content/application~1json/schema/$ref")
+                        .get("responses")?
+                        .get(key)?
+                        .pointer("/content/application~1json/schema/$ref")
                 })
                 .and_then(serde_json::Value::as_str);
             assert_eq!(

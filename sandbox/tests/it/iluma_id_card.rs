@@ -20,8 +20,8 @@ async fn verify(nik: &str, magic: Option<MagicReply>) -> IdCardVerification {
         request = request.x_magic_reply(magic);
     }
     let verification = request.send().await.expect("200").into_inner();
-    assert!(verification.id.starts_with("idvr_"));
-    assert_eq!(verification.id_card_number.as_str(), nik);
+    assert!(verification.id.to_string().starts_with("idvr_"));
+    assert_eq!(verification.id_card_number.typed().unwrap().as_str(), nik);
     verification
 }
 

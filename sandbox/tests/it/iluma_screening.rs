@@ -46,7 +46,7 @@ async fn screening_echoes_the_request() {
     );
     let spec = kyc_sandbox::spec::iluma();
     let answered = spec
-        .response_schema("screen_individual", "200")
+        .response_schema("screen_individual", "2XX")
         .and_then(|schema| schema.get("properties"))
         .expect("the screening schema has properties");
     for (field, value) in request.as_object().into_iter().flatten() {
@@ -94,13 +94,13 @@ async fn screening_scores_scopes_and_thresholds() {
         .unwrap()
         .into_inner();
     assert_eq!(default.score_threshold, 85);
-    assert!(default.results.iter().all(|r| r.score >= 85));
+    assert!(default.results.iter().all(|r| r.score.as_f64() >= 85.0));
     let wide = search(Some(50), vec![Scope::Pep, Scope::Sanction, Scope::Other])
         .await
         .unwrap()
         .into_inner();
     assert!(wide.results.len() > default.results.len());
-    let scores: Vec<i64> = wide.results.iter().map(|r| r.score).collect();
+    let scores: Vec<f64> = wide.results.iter().map(|r| r.score.as_f64()).collect();
     assert!(
         scores.windows(2).all(|w| w[0] >= w[1]),
         "best first: {scores:?}"
@@ -136,7 +136,7 @@ async fn screening_partial_dates_of_birth_are_objects() {
         .into_inner();
     let dates = &screening.results[0].dates_of_birth;
     assert!(
-        matches!(&dates[..], [WatchlistBirthDate::PartialBirthDate(p)] if *p.y == 1975 && *p.m == 0 && *p.d == 0),
+        matches!(&dates[..], [WatchlistBirthDate::PartialBirthDate(p)] if [&p.y, &p.m, &p.d].map(|part| part.typed().map(|n| **n)) == [Some(1975), Some(0), Some(0)]),
         "{dates:?}"
     );
 }
@@ -175,7 +175,7 @@ async fn screening_results_are_stored_and_fetched_by_id() {
         listing.names.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
         ["Eko Hadi Salim"]
     );
-    assert_eq!(listing.score, Some(100));
+    assert_eq!(listing.score.as_ref().and_then(|s| s.typed()), Some(&100));
     assert_eq!(listing.scopes, vec![Scope::Other, Scope::Pep]);
     assert_eq!(listing.nationalities, vec!["ID"]);
 

@@ -35,7 +35,7 @@ async fn issue_on(
         "Certificate electronic verification has been done"
     );
     let issuance = response.into_inner().data;
-    assert!(issuance.reference_id.starts_with("ref_certel#"));
+    assert!(issuance.reference_id.to_string().starts_with("ref_certel#"));
     issuance
 }
 

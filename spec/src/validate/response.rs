@@ -11,8 +11,9 @@
 //! | the same under `additionalProperties: false` | `unknown-field` | no: the generated type refuses it |
 //! | a value an enum marked `x-open-enum: true` does not list | `enum` | yes: the open enum keeps it |
 //! | a required field missing, when it or its object is marked `x-undocumented` (a guess) | `required` | yes: a guessed field is optional on the response side |
+//! | a value of the right kind that breaks what its schema expects: `format`, `pattern`, `minLength`/`maxLength`, `minimum`/`maximum`, a fraction where an integer is expected, `minItems`/`maxItems`/`uniqueItems` | its rule | yes: kyc-codegen types such a field `Expected<T, Raw>`, which keeps a value that breaks it as sent |
 //! | a status the operation does not declare ([`Validator::status`]) | `status` | no |
-//! | anything else | its rule | no |
+//! | anything else (a value of another kind, `null` where none is allowed, a required field, an unlisted value of a closed enum, no `oneOf` member) | its rule | no |
 //!
 //! An undeclared status never decodes: the generated client matches the declared response
 //! keys only, and an operation that declares `2XX` declares every 2XX status (a 201 under a

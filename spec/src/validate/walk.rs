@@ -138,6 +138,13 @@ impl<'s> Walk<'s> {
         self.record(rule, schema, message.into(), false, self.pii)
     }
 
+    /// Records a value that breaks what its schema expects of it (`format`, `pattern`, a
+    /// length, a range, integer-ness, a list's size): a request is refused for it, a response
+    /// still decodes (see [`response`]).
+    fn expectation(&mut self, rule: Rule, schema: &'s Value, message: String) -> Flow {
+        self.record(rule, schema, message, self.response, self.pii)
+    }
+
     /// Records a violation at the current path. With `first_only`, the walk stops at the first
     /// one that does not decode (a tolerated one is kept and the walk goes on).
     fn record(
@@ -253,11 +260,12 @@ impl<'s> Walk<'s> {
         if let Some(ty) = k.ty
             && let Some(expected) = type_mismatch(ty, &view)
         {
-            return self.report(
-                Rule::Type,
-                schema,
-                format!("must be {expected}, not {}", kind_of(&view)),
-            );
+            let message = format!("must be {expected}, not {}", kind_of(&view));
+            // A fraction where a whole number is expected is the right kind of value.
+            if ty == "integer" && matches!(view, View::Number(_)) {
+                return self.expectation(Rule::Type, schema, message);
+            }
+            return self.report(Rule::Type, schema, message);
         }
         if let Some(allowed) = k.enumeration
             && !allowed.iter().any(|a| equals_value(value, a))
@@ -313,13 +321,13 @@ impl<'s> Walk<'s> {
             && (length() as u64) < min
         {
             let message = format!("is {} characters; the minimum is {min}", length());
-            return self.report(Rule::MinLength, schema, message);
+            return self.expectation(Rule::MinLength, schema, message);
         }
         if let Some(max) = k.max_length
             && (length() as u64) > max
         {
             let message = format!("is {} characters; the maximum is {max}", length());
-            return self.report(Rule::MaxLength, schema, message);
+            return self.expectation(Rule::MaxLength, schema, message);
         }
         if let Some(pattern) = k.pattern
             && !self
@@ -331,7 +339,7 @@ impl<'s> Walk<'s> {
                 "does not match the pattern {pattern} ({} characters)",
                 length()
             );
-            return self.report(Rule::Pattern, schema, message);
+            return self.expectation(Rule::Pattern, schema, message);
         }
         let problem = match k.format {
             Some("date") if !formats::is_date(text) => {
@@ -353,7 +361,7 @@ impl<'s> Walk<'s> {
             },
             _ => return ControlFlow::Continue(()),
         };
-        self.report(Rule::Format, schema, problem)
+        self.expectation(Rule::Format, schema, problem)
     }
 
     fn number(&mut self, schema: &'s Value, k: &Keywords<'s>, number: &Number) -> Flow {
@@ -369,7 +377,7 @@ impl<'s> Walk<'s> {
             } else {
                 format!("is too small; the minimum is {min}")
             };
-            return self.report(Rule::Minimum, schema, message);
+            return self.expectation(Rule::Minimum, schema, message);
         }
         if let Some(max) = k.maximum
             && let Some(limit) = max.as_f64()
@@ -380,7 +388,7 @@ impl<'s> Walk<'s> {
             } else {
                 format!("is too large; the maximum is {max}")
             };
-            return self.report(Rule::Maximum, schema, message);
+            return self.expectation(Rule::Maximum, schema, message);
         }
         ControlFlow::Continue(())
     }
@@ -397,23 +405,23 @@ impl<'s> Walk<'s> {
             && count < min
         {
             let message = format!("has {count} items; the minimum is {min}");
-            return self.report(Rule::MinItems, schema, message);
+            return self.expectation(Rule::MinItems, schema, message);
         }
         if let Some(max) = k.max_items
             && count > max
         {
             let message = format!("has {count} items; the maximum is {max}");
-            return self.report(Rule::MaxItems, schema, message);
+            return self.expectation(Rule::MaxItems, schema, message);
         }
         if k.unique_items
             && let Some(repeat) =
                 (1..items.len()).find(|&i| items[..i].iter().any(|e| equals(e, &items[i])))
         {
             let back = self.enter_index(repeat);
-            let flow = self.report(
+            let flow = self.expectation(
                 Rule::UniqueItems,
                 schema,
-                "repeats an earlier item; items must be unique",
+                "repeats an earlier item; items must be unique".into(),
             );
             self.leave(back);
             return flow;

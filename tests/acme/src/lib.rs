@@ -11,7 +11,7 @@
 // vendor of this library that is `kyc_clients` (its errors, response values and hooks). It
 // names the library's types from the crate root too (see `kyc_clients::vendor`).
 extern crate kyc_clients as progenitor_client;
-pub use kyc_clients::{Base64Image, Nik, Redacted, Secret, catalog, privacy};
+pub use kyc_clients::{Base64Image, Expected, Nik, Redacted, Secret, catalog, privacy};
 
 pub mod acme {
     //! Acme: face checks. Generated from `openapi/acme.yaml` at compile time: [`Client`], its

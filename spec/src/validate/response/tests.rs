@@ -62,6 +62,18 @@ fn demo() -> Spec {
                 "type": "object", "x-pii": "address",
                 "properties": {"category": {"$ref": "#/components/schemas/Kind"}}
             },
+            "Echo": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "ref": {"type": "string", "pattern": "^ref_"},
+                    "nik": {"type": "string", "pattern": "^[0-9]{16}$", "minLength": 16,
+                            "maxLength": 16, "x-pii": "nik"},
+                    "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}},
+                    "when": {"type": "string", "format": "date-time"}
+                }
+            },
             "Health": {
                 "type": "object", "x-undocumented": true,
                 "required": ["status"],
@@ -165,6 +177,42 @@ fn tolerated_differences_are_reported_as_decoding() {
         "is not a field the spec declares",
         "{violations:?}"
     );
+}
+
+#[test]
+fn values_that_break_an_expectation_decode() {
+    let spec = demo();
+    let echo = json!({
+        "id": "0001", "ref": "REF-1", "nik": "327503******0027", "score": 87.5,
+        "tags": ["a", "b"], "when": "2024-01-31 10:00:00"
+    });
+    assert_eq!(
+        check(&spec, "Echo", &echo),
+        [
+            ("/id".to_string(), Rule::Format, true),
+            ("/nik".to_string(), Rule::Pattern, true),
+            ("/ref".to_string(), Rule::Pattern, true),
+            ("/score".to_string(), Rule::Type, true),
+            ("/tags".to_string(), Rule::MaxItems, true),
+            ("/when".to_string(), Rule::Format, true),
+        ]
+    );
+    let violations = Validator::new(&spec)
+        .response()
+        .value(spec.schema("Echo").unwrap(), &echo);
+    let nik = violations.iter().find(|v| v.pointer == "/nik").unwrap();
+    assert_eq!(nik.pii, Some(PiiKind::Nik));
+    assert!(!nik.message.contains("3275"), "{}", nik.message);
+    // Another kind of value still does not decode; a request is refused for any of them.
+    assert_eq!(
+        check(&spec, "Echo", &json!({"score": "87", "id": {}})),
+        [
+            ("/id".to_string(), Rule::Type, false),
+            ("/score".to_string(), Rule::Type, false),
+        ]
+    );
+    let request = Validator::new(&spec).value(spec.schema("Echo").unwrap(), &echo);
+    assert!(request.iter().all(|v| !v.decodes) && request.len() == 6);
 }
 
 #[test]
