@@ -307,7 +307,10 @@ impl std::fmt::Debug for CallSettings {
             .field("vendor", &self.vendor.name())
             .field("authorization", &"[redacted]")
             .field("retry", &self.retry)
-            .field("other_hosts", &self.hosts.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field(
+                "other_hosts",
+                &self.hosts.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -433,7 +436,13 @@ async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<R
             HeaderValue::from_static("application/json"),
         );
     } else {
-        crate::drift::report(spec, call.vendor.name(), call.operation, status.as_u16(), &body);
+        crate::drift::report(
+            spec,
+            call.vendor.name(),
+            call.operation,
+            status.as_u16(),
+            &body,
+        );
     }
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

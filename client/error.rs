@@ -126,9 +126,7 @@ impl<K: ErrorKind> VendorError<K> {
     /// because nothing says they were not.
     pub fn is_charged(&self) -> bool {
         match self {
-            Self::Api(api) if api.operation.and_then(K::operation_charged) == Some(false) => {
-                false
-            }
+            Self::Api(api) if api.operation.and_then(K::operation_charged) == Some(false) => false,
             Self::Api(api) => api
                 .status
                 .and_then(K::status_charged)

@@ -127,9 +127,7 @@ impl<T: serde::Serialize, Raw: serde::Serialize> serde::Serialize for Expected<T
     }
 }
 
-impl<'de, T: DeserializeOwned, Raw: DeserializeOwned> serde::Deserialize<'de>
-    for Expected<T, Raw>
-{
+impl<'de, T: DeserializeOwned, Raw: DeserializeOwned> serde::Deserialize<'de> for Expected<T, Raw> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         match T::deserialize(&value) {
@@ -143,9 +141,7 @@ impl<'de, T: DeserializeOwned, Raw: DeserializeOwned> serde::Deserialize<'de>
 }
 
 #[cfg(feature = "schemars")]
-impl<T: schemars::JsonSchema, Raw: schemars::JsonSchema> schemars::JsonSchema
-    for Expected<T, Raw>
-{
+impl<T: schemars::JsonSchema, Raw: schemars::JsonSchema> schemars::JsonSchema for Expected<T, Raw> {
     fn schema_name() -> String {
         format!("Expected_{}", T::schema_name())
     }
@@ -194,7 +190,10 @@ mod tests {
         );
 
         let score: Expected<i64, serde_json::Number> = serde_json::from_str("87.5").unwrap();
-        assert_eq!(score.raw().map(ToString::to_string).as_deref(), Some("87.5"));
+        assert_eq!(
+            score.raw().map(ToString::to_string).as_deref(),
+            Some("87.5")
+        );
         assert_eq!(serde_json::to_string(&score).unwrap(), "87.5");
         let score: Expected<i64, serde_json::Number> = serde_json::from_str("87").unwrap();
         assert_eq!(score.typed(), Some(&87));

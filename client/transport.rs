@@ -167,7 +167,11 @@ fn host_urls(
         return Err(ConfigError::UnknownHost {
             vendor: vendor.name(),
             host: unknown.clone(),
-            known: hosts.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
+            known: hosts
+                .iter()
+                .map(|(name, _)| *name)
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
     hosts

@@ -112,7 +112,9 @@ impl View<'_> {
     fn node(&mut self, node: &Value, hint: &str, personal: bool) -> Option<Value> {
         if let Some(name) = refs::reference_of(node).and_then(refs::schema_name) {
             let name = name.to_string();
-            let target = self.original.pointer(&format!("/components/schemas/{name}"))?;
+            let target = self
+                .original
+                .pointer(&format!("/components/schemas/{name}"))?;
             if let Some(personal_type) = Self::checked(target) {
                 let rust = personal_type.unwrap_or_else(|| self.named_type(&name));
                 return Some(self.expected_ref(target, rust, personal, None));
@@ -267,7 +269,11 @@ impl View<'_> {
         description: Option<Value>,
     ) -> Value {
         let number = schema.get("type").and_then(Value::as_str) == Some("integer");
-        let raw = if number { "serde_json::Number" } else { "String" };
+        let raw = if number {
+            "serde_json::Number"
+        } else {
+            "String"
+        };
         let raw = if personal || PiiKind::of(schema).is_some() {
             format!("crate::Redacted<{raw}>")
         } else {
@@ -322,9 +328,14 @@ fn strip_option(rust: &str) -> &str {
 }
 
 fn is_image(schema: &Value) -> bool {
-    ["x-image-formats", "x-min-bytes", "x-max-bytes", "x-min-pixels"]
-        .iter()
-        .any(|k| schema.get(k).is_some())
+    [
+        "x-image-formats",
+        "x-min-bytes",
+        "x-max-bytes",
+        "x-min-pixels",
+    ]
+    .iter()
+    .any(|k| schema.get(k).is_some())
 }
 
 /// The JSON pointers of every response body schema and callback payload schema.
@@ -390,13 +401,28 @@ fn request_components(document: &Value) -> BTreeSet<String> {
     let paths = document.get("paths").and_then(Value::as_object);
     for item in paths.into_iter().flatten().map(|(_, item)| item) {
         let mut parameters: Vec<&Value> = Vec::new();
-        parameters.extend(item.get("parameters").and_then(Value::as_array).into_iter().flatten());
+        parameters.extend(
+            item.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
         for (_, op) in item.as_object().into_iter().flatten() {
-            parameters.extend(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            parameters.extend(
+                op.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
             if let Some(body) = op.get("requestBody") {
                 let body = refs::resolve(document, body);
                 let content = body.get("content").and_then(Value::as_object);
-                roots.extend(content.into_iter().flatten().filter_map(|(_, c)| c.get("schema")));
+                roots.extend(
+                    content
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(_, c)| c.get("schema")),
+                );
             }
         }
         for parameter in parameters {
@@ -422,7 +448,12 @@ fn reach(document: &Value, node: &Value, seen: &mut BTreeSet<String>, depth: usi
         }
         return;
     }
-    for (_, property) in node.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    for (_, property) in node
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         reach(document, property, seen, depth + 1);
     }
     for key in ["items", "additionalProperties", "not"] {
@@ -431,7 +462,12 @@ fn reach(document: &Value, node: &Value, seen: &mut BTreeSet<String>, depth: usi
         }
     }
     for key in ["oneOf", "anyOf", "allOf"] {
-        for member in node.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for member in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             reach(document, member, seen, depth + 1);
         }
     }
@@ -479,9 +515,15 @@ mod tests {
         let schemas = &document["components"]["schemas"];
         let screening = &schemas["Screening"]["properties"];
         let reference = |v: &Value| {
-            let r = v.pointer("/allOf/0/$ref").or_else(|| v.get("$ref")).unwrap();
+            let r = v
+                .pointer("/allOf/0/$ref")
+                .or_else(|| v.get("$ref"))
+                .unwrap();
             let name = r.as_str().unwrap().rsplit('/').next().unwrap().to_string();
-            replacements.iter().find(|(n, _)| *n == name).map(|(_, rust)| rust.clone())
+            replacements
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, rust)| rust.clone())
         };
         assert_eq!(
             reference(&screening["id"]).unwrap(),
@@ -502,16 +544,28 @@ mod tests {
             "crate::Expected<crate::Nik, crate::Redacted<String>>"
         );
         // A range or an email format: the Rust type holds any such value already.
-        assert_eq!(screening["score"], spec()["components"]["schemas"]["Screening"]["properties"]["score"]);
+        assert_eq!(
+            screening["score"],
+            spec()["components"]["schemas"]["Screening"]["properties"]["score"]
+        );
         assert_eq!(screening["email"]["format"], "email");
         // Requests use `Address`: responses get a twin, whose country is personal (inside an
         // address) and `Expected`; the request side keeps the strict type.
-        assert_eq!(screening["addresses"]["items"]["$ref"], "#/components/schemas/ReceivedAddress");
-        assert_eq!(schemas["Address"], spec()["components"]["schemas"]["Address"]);
+        assert_eq!(
+            screening["addresses"]["items"]["$ref"],
+            "#/components/schemas/ReceivedAddress"
+        );
+        assert_eq!(
+            schemas["Address"],
+            spec()["components"]["schemas"]["Address"]
+        );
         assert_eq!(
             reference(&schemas["ReceivedAddress"]["properties"]["country"]).unwrap(),
             "crate::Expected<crate::demo::types::Country, crate::Redacted<String>>"
         );
-        assert_eq!(schemas["Request"], spec()["components"]["schemas"]["Request"]);
+        assert_eq!(
+            schemas["Request"],
+            spec()["components"]["schemas"]["Request"]
+        );
     }
 }

@@ -183,7 +183,9 @@ pub(crate) fn check(file: &str, document: &Value, problems: &mut Vec<SpecError>)
             "rename the schema",
         ));
     }
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     for name in schemas.into_iter().flatten().map(|(name, _)| name) {
         if name.starts_with(crate::expected::EXPECTED_PREFIX) {
             problems.push(SpecError::at(

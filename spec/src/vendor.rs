@@ -118,7 +118,10 @@ pub(crate) fn read_servers(list: Option<&Value>, at: &str) -> Result<Vec<Server>
 }
 
 fn is_host_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Path- and operation-level servers name their host (`x-host`), one name per list: a caller
