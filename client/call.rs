@@ -422,26 +422,24 @@ async fn rebuild(mut response: Response, call: CallContext) -> reqwest::Result<R
     let mut headers = std::mem::take(response.headers_mut());
     let mut body = response.bytes().await?;
     let spec = call.vendor.spec();
+    crate::drift::report(
+        spec,
+        call.vendor.name(),
+        call.operation,
+        status.as_u16(),
+        &body,
+    );
     if status.is_success()
         && spec.operation_charged(call.operation) == Some(false)
         && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
     {
         // A free operation (a health check answering `OK`) has no paid result to lose: its
-        // body decodes as an empty one, every guessed field absent, and the event says so.
-        crate::drift::report_not_json(call.vendor.name(), call.operation, status.as_u16());
+        // body decodes as an empty one, every guessed field absent (a drift event said so).
         body = bytes::Bytes::from_static(b"{}");
         headers.remove(reqwest::header::CONTENT_LENGTH);
         headers.insert(
             reqwest::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
-        );
-    } else {
-        crate::drift::report(
-            spec,
-            call.vendor.name(),
-            call.operation,
-            status.as_u16(),
-            &body,
         );
     }
     let mut rebuilt = http::Response::new(body);

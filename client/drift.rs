@@ -58,6 +58,7 @@ impl Difference {
         match violation.rule {
             Rule::Status => Some(Self::UndeclaredStatus),
             _ if !violation.decodes => None,
+            Rule::Json => Some(Self::NotJson),
             Rule::Enum => Some(Self::UnknownEnumValue),
             Rule::UnknownField => Some(Self::UnknownField),
             Rule::Required => Some(Self::MissingGuessedField),
@@ -126,20 +127,6 @@ pub(crate) fn report(spec: &Spec, vendor: &'static str, operation: &str, status:
         return;
     }
     for drift in differences(spec, operation, status, body) {
-        emit(vendor, operation, status, &drift);
-    }
-}
-
-/// Emits the event for a success of a free operation whose body is not JSON (it decodes as an
-/// empty body).
-pub(crate) fn report_not_json(vendor: &'static str, operation: &str, status: u16) {
-    if listening() {
-        let drift = Drift {
-            difference: Difference::NotJson,
-            rule: Rule::Json,
-            pointer: String::new(),
-            value: None,
-        };
         emit(vendor, operation, status, &drift);
     }
 }

@@ -23,7 +23,8 @@ fn mask_value(kind: Pii, value: &Value) -> Value {
 }
 
 /// Masks, in place, every value of `value` at the given `(path, kind)` pairs (the format of
-/// the catalogs' `pii_paths`: dotted, `[]` for every item, `""` for the whole value).
+/// the catalogs' `pii_paths`: dotted, `[]` for every item, `""` for the whole value, `*` for
+/// every field, `*-a,b` for every field but `a` and `b`).
 pub fn redact(value: &mut Value, paths: &[(&str, Pii)]) {
     for (path, kind) in paths {
         let segments: Vec<&str> = if path.is_empty() {
@@ -40,6 +41,21 @@ fn redact_at(value: &mut Value, segments: &[&str], kind: Pii) {
         *value = mask_value(kind, value);
         return;
     };
+    if let Some(except) = first.strip_prefix('*') {
+        let except: Vec<&str> = except
+            .strip_prefix('-')
+            .unwrap_or_default()
+            .split(',')
+            .collect();
+        if let Value::Object(fields) = value {
+            for (name, field) in fields.iter_mut() {
+                if !except.contains(&name.as_str()) {
+                    redact_at(field, rest, kind);
+                }
+            }
+        }
+        return;
+    }
     let (name, every_item) = match first.strip_suffix("[]") {
         Some(name) => (name, true),
         None => (*first, false),

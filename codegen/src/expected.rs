@@ -201,34 +201,17 @@ impl View<'_> {
         twin
     }
 
-    /// Whether `schema`'s Rust type would refuse a value of the right kind: `Some(Some(T))` for
-    /// a personal type that checks its text, `Some(None)` for a type typify generates.
+    /// `Some(T)` when `schema`'s Rust type refuses some values of the right kind
+    /// (`kyc_spec::refuses_values_of_its_kind`): `Some(Some(T))` for a personal type,
+    /// `Some(None)` for a type typify generates.
     fn checked(schema: &Value) -> Option<Option<String>> {
-        if schema.get("enum").is_some() || is_image(schema) {
+        if !kyc_spec::refuses_values_of_its_kind(schema) {
             return None;
         }
-        if let Some(replacement) = kyc_spec::pii_replacement(schema) {
-            // Of the personal types, those that check their text (a NIK's 16 digits, a date).
-            let base = strip_option(&replacement);
-            let checks = matches!(
-                base,
-                "crate::Nik" | "crate::Redacted<chrono::NaiveDate>" | "crate::Redacted<i64>"
-            );
-            return checks.then(|| Some(base.to_string()));
-        }
-        let checks = match schema.get("type").and_then(Value::as_str) {
-            Some("integer") => true,
-            Some("string") => {
-                matches!(
-                    schema.get("format").and_then(Value::as_str),
-                    Some("uuid" | "date" | "date-time")
-                ) || ["pattern", "minLength", "maxLength"]
-                    .iter()
-                    .any(|k| schema.get(k).is_some())
-            }
-            _ => false,
-        };
-        checks.then_some(None)
+        Some(
+            kyc_spec::pii_replacement(schema)
+                .map(|replacement| strip_option(&replacement).to_string()),
+        )
     }
 
     /// typify's name for component `name`, in the vendor's `types` module.
@@ -325,17 +308,6 @@ fn strip_option(rust: &str) -> &str {
     rust.strip_prefix("Option<")
         .and_then(|r| r.strip_suffix('>'))
         .unwrap_or(rust)
-}
-
-fn is_image(schema: &Value) -> bool {
-    [
-        "x-image-formats",
-        "x-min-bytes",
-        "x-max-bytes",
-        "x-min-pixels",
-    ]
-    .iter()
-    .any(|k| schema.get(k).is_some())
 }
 
 /// The JSON pointers of every response body schema and callback payload schema.

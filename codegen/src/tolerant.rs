@@ -205,6 +205,9 @@ pub(crate) fn check(file: &str, document: &Value, problems: &mut Vec<SpecError>)
         if node.get("x-open-enum").is_some() {
             marked.push((at.to_string(), node.clone()));
         }
+        if let Some(mark) = node.get("x-undocumented") {
+            check_undocumented(file, at, node, mark, problems);
+        }
     });
     for (at, node) in &marked {
         let is_component = at
@@ -262,6 +265,48 @@ pub(crate) fn check(file: &str, document: &Value, problems: &mut Vec<SpecError>)
             "an enum that responses carry is closed: a value the vendor adds would fail the call",
             fix,
         ));
+    }
+}
+
+/// `x-undocumented` is `true` (the whole element is a guess) or a list of the keywords of its
+/// object that are inferences (`[format]`, `[minimum, maximum]`): each must be there.
+fn check_undocumented(
+    file: &str,
+    at: &str,
+    node: &Value,
+    mark: &Value,
+    problems: &mut Vec<SpecError>,
+) {
+    // An example's own `x-undocumented` sits among its fields; a property named so is data.
+    if at.ends_with("/properties") || at.contains("/example") {
+        return;
+    }
+    let keywords = match mark {
+        Value::Bool(_) => return,
+        Value::Array(keywords) if !keywords.is_empty() => keywords,
+        _ => {
+            problems.push(SpecError::at(
+                file,
+                format!("{at}/x-undocumented"),
+                "`x-undocumented` must be `true` or a list of the keywords that are inferences",
+                "write `x-undocumented: true` for a guessed element, or `x-undocumented: [format]` \
+                 naming the guessed constraints (and say why in `description`)",
+            ));
+            return;
+        }
+    };
+    for keyword in keywords {
+        let present = keyword
+            .as_str()
+            .is_some_and(|k| k != "x-undocumented" && node.get(k).is_some());
+        if !present {
+            problems.push(SpecError::at(
+                file,
+                format!("{at}/x-undocumented"),
+                format!("`x-undocumented` names {keyword}, which this object does not have"),
+                "list only keywords the object has (`format`, `pattern`, `minimum`, `x-charged`, ...)",
+            ));
+        }
     }
 }
 

@@ -307,6 +307,19 @@ fn unknown_pii_kind() {
 }
 
 #[test]
+fn undocumented_names_a_keyword_the_schema_lacks() {
+    check(
+        "undocumented_names_a_missing_keyword",
+        &VALID.replace(
+            "Thing: {type: object, properties: {id: {type: string}}}",
+            "Thing:\n      type: object\n      properties:\n        id:\n          type: string\n          format: uuid\n          x-undocumented: [pattern]",
+        ),
+        &[],
+        &["x-undocumented", "pattern", "Thing/properties/id"],
+    );
+}
+
+#[test]
 fn all_problems_are_reported_at_once() {
     let text = VALID
         .replace("      operationId: create_thing\n", "")

@@ -170,6 +170,12 @@ rules! {
     // ---- responses and response headers ---------------------------------------------------
     /// A response status was added.
     ResponseStatusAdded = "response-status-added", Compatible, &["response-success-status-added", "response-non-success-status-added"];
+    /// Exact statuses became their range (`200` → `2XX`): every status of the class decodes as
+    /// the listed ones did.
+    ResponseStatusWidened = "response-status-widened", Compatible, &[];
+    /// A range became exact statuses (`2XX` → `200`): the class's other statuses no longer
+    /// decode.
+    ResponseStatusNarrowed = "response-status-narrowed", BreakingWire, &[];
     /// A response status was removed (callers relied on it being documented and decoded).
     ResponseStatusRemoved = "response-status-removed", BreakingWire, &["response-success-status-removed", "response-non-success-status-removed"];
     /// A response offers a new media type.

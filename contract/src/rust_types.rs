@@ -62,13 +62,19 @@ pub(crate) fn rust_type(document: &Value, schema: &Value, hint: &str) -> String 
 
 /// The type of a struct field: like [`rust_type`], wrapped in `Option` when the property is not
 /// required — unless typify can default it instead (arrays, maps, options, explicit defaults).
+/// In a `response`, a value whose type refuses some values of its kind is `Expected<T>`
+/// (kyc-codegen's response rule, `kyc_spec::refuses_values_of_its_kind`).
 pub(crate) fn rust_field_type(
     document: &Value,
     schema: &Value,
     required: bool,
     hint: &str,
+    response: bool,
 ) -> String {
-    let inner = rust_type(document, schema, hint);
+    let mut inner = rust_type(document, schema, hint);
+    if response {
+        inner = expected(document, schema, inner);
+    }
     let has_default = schema.get("default").is_some();
     let defaultable = ["Option<", "Vec<", "Map<"]
         .iter()
@@ -77,6 +83,21 @@ pub(crate) fn rust_field_type(
         inner
     } else {
         format!("Option<{inner}>")
+    }
+}
+
+/// `ty` as a response carries it: in `Expected` when the schema (one reference followed)
+/// refuses some values of its kind, inside the `Option` of a nullable one.
+fn expected(document: &Value, schema: &Value, ty: String) -> String {
+    let resolved = refs::reference_of(schema)
+        .and_then(|target| document.pointer(target.strip_prefix('#')?))
+        .unwrap_or(schema);
+    if !kyc_spec::refuses_values_of_its_kind(resolved) {
+        return ty;
+    }
+    match ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
+        Some(inner) => format!("Option<Expected<{inner}>>"),
+        None => format!("Expected<{ty}>"),
     }
 }
 

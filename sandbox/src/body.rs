@@ -1,6 +1,7 @@
-//! Reading request bodies with a bound: a body is refused as soon as its declared length or
-//! the bytes received pass the operation's limit, so no upload is ever buffered unbounded.
-//! Each limit is derived from the spec's largest image for that operation.
+//! Reading request bodies with a bound: a body past the operation's limit is refused and never
+//! buffered, but read to its end (up to [`DRAIN_FACTOR`] times the limit) before the answer, so
+//! a client that writes its whole body before reading gets the documented error body rather
+//! than a broken pipe. Each limit is derived from the spec's largest image for that operation.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
@@ -14,6 +15,11 @@ pub(crate) const NON_IMAGE_ALLOWANCE: usize = 64 * 1024;
 /// The most an image field may hold when its spec gives no `x-max-bytes`: the body still needs
 /// a bound.
 pub(crate) const IMAGE_WITHOUT_MAX: usize = 10 * 1024 * 1024;
+
+/// How far past its limit a body is still read (and dropped) so that the client reads the
+/// answer: a few times the limit, enough for a photo sent without resizing. Beyond it the
+/// connection is closed after the answer.
+pub(crate) const DRAIN_FACTOR: usize = 4;
 
 /// The largest image `rule` lets through, in bytes.
 pub(crate) fn image_limit(rule: &ImageRule) -> usize {
@@ -29,22 +35,49 @@ pub(crate) enum BodyError {
     Unreadable,
 }
 
-/// Reads the whole body, up to `limit` bytes.
+/// Reads the whole body, up to `limit` bytes; past it, reads on and drops (see
+/// [`DRAIN_FACTOR`]) and says it was too large.
 pub(crate) async fn read_limited(
     body: Body,
     headers: &HeaderMap,
     limit: usize,
 ) -> Result<Bytes, BodyError> {
-    if declared_length(headers).is_some_and(|length| length > limit as u64) {
+    let drain_bound = limit.saturating_mul(DRAIN_FACTOR);
+    if let Some(length) = declared_length(headers).filter(|length| *length > limit as u64) {
+        if length <= drain_bound as u64 {
+            drain(body, drain_bound).await;
+        }
         return Err(BodyError::TooLarge);
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(BodyError::TooLarge)
+    let mut body = Limited::new(body, drain_bound);
+    let mut kept = Vec::new();
+    let mut too_large = false;
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(BodyError::TooLarge);
+            }
+            Err(_) => return Err(BodyError::Unreadable),
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        too_large = too_large || kept.len() + data.len() > limit;
+        if !too_large {
+            kept.extend_from_slice(&data);
         }
-        Err(_) => Err(BodyError::Unreadable),
     }
+    if too_large {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(Bytes::from(kept))
+}
+
+/// Reads and drops the rest of `body`, at most `bound` bytes.
+pub(crate) async fn drain(body: Body, bound: usize) {
+    let mut body = Limited::new(body, bound);
+    while let Some(Ok(_)) = body.frame().await {}
 }
 
 /// The `Content-Length` the client declared, if any.

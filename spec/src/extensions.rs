@@ -165,8 +165,10 @@ impl fmt::Display for PiiKind {
 }
 
 /// Where personal data sits in values of `schema`: `(path, kind)` with paths written
-/// `data.identityId`, `results[].names`, sorted. A value marked `x-pii` is masked whole, so
-/// nothing below a mark is listed.
+/// `data.identityId`, `results[].names`, sorted; `*` is every field of a map, and `*-a,b` every
+/// field but `a` and `b`: the fields an `x-undocumented` body carries that its guess does not
+/// name, which may hold anything (a key, a name) and count as secrets. A value marked `x-pii`
+/// is masked whole, so nothing below a mark is listed.
 pub fn pii_paths(document: &Value, schema: &Value) -> Vec<(String, PiiKind)> {
     let mut out = Vec::new();
     walk_pii(document, schema, "", 0, &mut out);
@@ -201,6 +203,10 @@ fn walk_pii(
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
             walk_pii(document, property, &join(name), depth + 1, out);
+        }
+        if is_undocumented(schema) {
+            let named: Vec<&str> = properties.keys().map(String::as_str).collect();
+            out.push((join(&format!("*-{}", named.join(","))), PiiKind::Secret));
         }
     }
     if let Some(items) = schema.get("items") {

@@ -53,6 +53,48 @@ pub fn pii_replacement(schema: &Value) -> Option<String> {
     )
 }
 
+/// Whether the Rust type generated code gives `schema` (references not followed) refuses some
+/// values of the right JSON kind: a `uuid`, `date` or `date-time` string, a string with a
+/// `pattern` or a length (typify's checked newtype), an integer (a fraction), and of the
+/// personal types those that check their text (`Nik`, a `Redacted` date or integer). Such a
+/// value of a response is typed `Expected<T, Raw>` (kyc-codegen), which keeps what it refuses;
+/// enums (open on the response side) and images are not.
+pub fn refuses_values_of_its_kind(schema: &Value) -> bool {
+    let image = [
+        "x-image-formats",
+        "x-min-bytes",
+        "x-max-bytes",
+        "x-min-pixels",
+    ]
+    .iter()
+    .any(|k| schema.get(k).is_some());
+    if schema.get("enum").is_some() || image {
+        return false;
+    }
+    if let Some(replacement) = pii_replacement(schema) {
+        let base = replacement
+            .strip_prefix("Option<")
+            .and_then(|r| r.strip_suffix('>'))
+            .unwrap_or(&replacement);
+        return matches!(
+            base,
+            "crate::Nik" | "crate::Redacted<chrono::NaiveDate>" | "crate::Redacted<i64>"
+        );
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => true,
+        Some("string") => {
+            matches!(
+                schema.get("format").and_then(Value::as_str),
+                Some("uuid" | "date" | "date-time")
+            ) || ["pattern", "minLength", "maxLength"]
+                .iter()
+                .any(|k| schema.get(k).is_some())
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,13 +3,9 @@
 //! neither do the `Display` and `Debug` output of every error kind a call can return (against
 //! a stub vendor), nor the `Debug` output of requests and of every documented example decoded.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use base64::Engine as _;
 use kyc_clients::{Environment, iluma, kredibel};
 use kyc_sandbox::Sandbox;
-use tracing_subscriber::fmt::MakeWriter;
 
 use serde_json::json;
 
@@ -19,26 +15,6 @@ use crate::support::{CaptureServer, FULL_NAME, NIK, certificate_request, synthet
 const KREDIBEL_KEY: &str = "kredibel-secret-key-7f3a";
 const ILUMA_KEY: &str = "iluma_development_secret-key-9c2b";
 const GIVEN_NAMES: &str = "Eko Hadi Salim";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 /// Every call of both vendors, with real-looking personal data.
 async fn full_scenario(debug_output: &mut String) {
@@ -136,28 +112,9 @@ async fn full_scenario(debug_output: &mut String) {
     debug_output.push_str(&format!("{missing}\n{missing:?}\n"));
 }
 
-/// The process-wide log capture. Global, not per thread: tracing caches per call site whether
-/// anyone listens, so a thread-local subscriber can miss events when other tests run at the
-/// same time. The other tests' logs land here too, and must be just as clean.
-fn capture_all_logs() -> Captured {
-    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_writer(captured.clone())
-                .with_ansi(false)
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("only this test sets one");
-            captured
-        })
-        .clone()
-}
-
 #[tokio::test]
 async fn a_full_scenario_logs_and_prints_nothing_private() {
-    let captured = capture_all_logs();
+    let captured = crate::drift::all_logs();
     let mut debug_output = String::new();
     full_scenario(&mut debug_output).await;
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -234,6 +191,18 @@ fn responses_can_be_logged_masked() {
         shown.contains("cftpi_1") && shown.contains("COMPLETED"),
         "{shown}"
     );
+
+    // The fields a guessed body carries that its guess does not name may hold anything: a key.
+    let keys: iluma::types::ApiKeySet = serde_json::from_value(serde_json::json!({
+        "business_id": "5abc",
+        "api_keys": [{"environment": "LIVE", "key": API_KEY_SENT_BACK, "secret": API_KEY_SENT_BACK}],
+        "live_key": API_KEY_SENT_BACK
+    }))
+    .unwrap();
+    let shown = kyc_clients::privacy::redacted_json(&keys, iluma::catalog::pii_paths("ApiKeySet"))
+        .to_string();
+    assert!(!shown.contains(API_KEY_SENT_BACK), "{shown}");
+    assert!(shown.contains("5abc") && shown.contains("LIVE"), "{shown}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -224,18 +224,19 @@ pub(crate) struct Captured {
 }
 
 /// A server on 127.0.0.1:0 that records every request and answers each with the same canned
-/// status and JSON body.
+/// status and JSON body (a JSON string body set by [`CaptureServer::reply_text`] goes as
+/// `text/plain`, without quotes).
 pub(crate) struct CaptureServer {
     pub(crate) base_url: String,
     pub(crate) requests: Arc<Mutex<Vec<Captured>>>,
-    reply: Arc<Mutex<(StatusCode, Value)>>,
+    reply: Arc<Mutex<(StatusCode, Value, bool)>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl CaptureServer {
     pub(crate) async fn start() -> Self {
         let requests: Arc<Mutex<Vec<Captured>>> = Arc::default();
-        let reply = Arc::new(Mutex::new((StatusCode::OK, Value::Null)));
+        let reply = Arc::new(Mutex::new((StatusCode::OK, Value::Null, false)));
         let app = {
             let requests = requests.clone();
             let reply = reply.clone();
@@ -250,8 +251,11 @@ impl CaptureServer {
                             headers,
                             body,
                         });
-                        let (status, body) = reply.lock().unwrap().clone();
-                        (status, axum::Json(body))
+                        use axum::response::IntoResponse as _;
+                        match reply.lock().unwrap().clone() {
+                            (status, Value::String(text), true) => (status, text).into_response(),
+                            (status, body, _) => (status, axum::Json(body)).into_response(),
+                        }
                     }
                 },
             )
@@ -276,7 +280,12 @@ impl CaptureServer {
     }
 
     pub(crate) fn reply_with(&self, status: u16, body: Value) {
-        *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), body);
+        *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), body, false);
+    }
+
+    /// Answers with `text` as `text/plain` (a body that is not JSON).
+    pub(crate) fn reply_text(&self, status: u16, text: &str) {
+        *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), text.into(), true);
     }
 
     /// The last request received; panics if none was.

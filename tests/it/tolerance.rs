@@ -1,7 +1,13 @@
 //! Realistic vendor variations of the documented responses, answered by a stub vendor on
-//! 127.0.0.1:0 to the generated clients: each must decode (an error body: as a typed error
-//! with the `Unknown` kind), and a decoded body must encode back to what the vendor sent. The
-//! request side stays strict: an unlisted value of an open enum is refused before sending.
+//! 127.0.0.1:0 to the generated clients: each must decode (an error body: as a typed error,
+//! of the `Unknown` kind when its code is not listed), emit exactly its `kyc.drift` events,
+//! and a decoded body must encode back to what the vendor sent. The variations: unlisted enum
+//! values, unknown fields, other shapes of the guessed bodies, and values that break their
+//! documented form (an id that is not a UUID or has another prefix, a masked NIK, an ISO 3166-2
+//! country, a date or timestamp in another form, a fraction where an integer was assumed, a
+//! personal value breaking its pattern), which decode `Raw` in an `Expected` while the
+//! conforming ones stay `Typed`. The request side stays strict: an unlisted value of an open
+//! enum is refused before sending.
 
 use kyc_clients::{Environment, iluma, kredibel};
 use serde_json::{Value, json};
@@ -16,6 +22,7 @@ const A_KEY: &str = "iluma_production_0variation0key0not0real0";
 #[derive(Debug, Clone, Copy)]
 enum Call {
     IssueCertificate,
+    VerifyBiometric,
     ScreenIndividual,
     GetIndividualScreening,
     GetHealth,
@@ -28,6 +35,7 @@ enum Call {
 #[derive(Debug)]
 enum Decoded {
     Certificate(kredibel::types::CertificateIssuanceResponse),
+    Biometric(kredibel::types::BiometricVerificationResponse),
     Screening(iluma::types::IndividualScreening),
     Health(iluma::types::Health),
     Token(iluma::types::CallbackAuthenticationToken),
@@ -39,6 +47,7 @@ impl Decoded {
     fn to_json(&self) -> Value {
         match self {
             Decoded::Certificate(v) => serde_json::to_value(v),
+            Decoded::Biometric(v) => serde_json::to_value(v),
             Decoded::Screening(v) => serde_json::to_value(v),
             Decoded::Health(v) => serde_json::to_value(v),
             Decoded::Token(v) => serde_json::to_value(v),
@@ -57,6 +66,8 @@ struct Refusal {
     /// Whether the kind is the `Unknown` (or, for a body of another shape, `Unspecified`) one.
     unlisted: bool,
     status: Option<u16>,
+    /// `is_charged()` of the typed error.
+    charged: bool,
 }
 
 type Outcome = Result<Decoded, Refusal>;
@@ -66,10 +77,12 @@ struct Variation {
     name: &'static str,
     call: Call,
     status: u16,
+    /// The body; a JSON string here is sent as `text/plain` text, not as JSON.
     body: Value,
     /// What must hold of the outcome (beyond decoding and encoding back unchanged).
     check: fn(&Outcome),
-    /// The `kyc.drift` events the call must emit: `(what differed, JSON path)`, in any order.
+    /// The `kyc.drift` events the call must emit: `(what differed, JSON path)`, in any order;
+    /// a value that breaks its documented form is `unexpected <rule>` (`unexpected pattern`).
     drift: &'static [(&'static str, &'static str)],
 }
 
@@ -441,11 +454,299 @@ fn variations() -> Vec<Variation> {
                 ("unknown field", "/detail"),
             ],
         },
+        // Values that break their documented form: decoded `Raw`, reported by path and rule.
+        Variation {
+            name: "ids that are not UUIDs or carry another prefix (certificate)",
+            call: Call::IssueCertificate,
+            status: 200,
+            body: {
+                let mut body = certificate("verified", json!([]));
+                body["data"]["id"] = json!("hist_20240131_0001");
+                body["data"]["referenceId"] = json!("REF-CERTEL-0001");
+                body
+            },
+            check: |outcome| {
+                let Decoded::Certificate(c) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(
+                    c.data.id.raw().map(String::as_str),
+                    Some("hist_20240131_0001")
+                );
+                assert_eq!(c.data.reference_id.to_string(), "REF-CERTEL-0001");
+                assert!(!c.data.reference_id.is_typed());
+                assert_eq!(c.data.status, kredibel::types::CertificateStatus::Verified);
+            },
+            drift: &[
+                ("unexpected format", "/data/id"),
+                ("unexpected pattern", "/data/referenceId"),
+            ],
+        },
+        Variation {
+            name: "a screening id with another prefix; the timestamps still typed",
+            call: Call::GetIndividualScreening,
+            status: 200,
+            body: {
+                let mut body = screening("COMPLETED", Some(json!([])));
+                body["id"] = json!("cftp_05e27fc2-ac76-4307-9f46-36179abb7a6d");
+                body
+            },
+            check: |outcome| {
+                let Decoded::Screening(s) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(
+                    s.id.to_string(),
+                    "cftp_05e27fc2-ac76-4307-9f46-36179abb7a6d"
+                );
+                assert!(!s.id.is_typed());
+                assert!(s.created.is_typed() && s.updated.is_typed());
+            },
+            drift: &[("unexpected pattern", "/id")],
+        },
+        Variation {
+            name: "a KTP verification id with another prefix, and a masked NIK echo",
+            call: Call::VerifyIdCard,
+            status: 200,
+            body: json!({
+                "id": "ktp_c2b7a96a-9dc2-491e-b274-71c84b6e25d1",
+                "created": "2022-03-21T12:24:42.480Z",
+                "updated": "2022-03-21T12:24:42.480Z",
+                "id_card_number": "327503******0027",
+                "name": "penito kristian",
+                "status": "COMPLETED",
+                "is_found": true
+            }),
+            check: |outcome| {
+                let Decoded::IdCard(v) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(v.id.to_string(), "ktp_c2b7a96a-9dc2-491e-b274-71c84b6e25d1");
+                let nik = v
+                    .id_card_number
+                    .raw()
+                    .expect("a masked NIK is kept as sent");
+                assert_eq!(nik.as_str(), "327503******0027");
+                assert_eq!(format!("{:?}", v.id_card_number), "Raw([redacted])");
+            },
+            drift: &[
+                ("unexpected pattern", "/id"),
+                ("unexpected pattern", "/id_card_number"),
+            ],
+        },
+        Variation {
+            name: "a masked NIK and a history id of another shape (biometric)",
+            call: Call::VerifyBiometric,
+            status: 200,
+            body: json!({
+                "message": "Identity biometric verification succeeded.",
+                "data": {
+                    "id": "bio-0001",
+                    "identityId": "123456******3456",
+                    "isValid": true,
+                    "isActive": true,
+                    "response": {"face": true, "faceSimilarity": 0.93}
+                }
+            }),
+            check: |outcome| {
+                let Decoded::Biometric(b) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(b.data.id.raw().map(String::as_str), Some("bio-0001"));
+                assert!(b.data.identity_id.raw().is_some());
+                assert_eq!(b.data.response.face_similarity, Some(0.93));
+            },
+            drift: &[
+                ("unexpected format", "/data/id"),
+                ("unexpected pattern", "/data/identityId"),
+            ],
+        },
+        Variation {
+            name: "countries in ISO 3166-2, as the reference says (ID-JK)",
+            call: Call::ScreenIndividual,
+            status: 200,
+            body: {
+                let mut body = screening("COMPLETED", Some(json!([])));
+                body["addresses"] = json!([
+                    {"country": "ID-JK", "city": "Bandung", "category": "HOME"},
+                    {"country": "ID", "category": "WORK"}
+                ]);
+                body
+            },
+            check: |outcome| {
+                let Decoded::Screening(s) = decoded(outcome) else {
+                    panic!()
+                };
+                let addresses = s.addresses.as_deref().unwrap_or_default();
+                let country = |i: usize| addresses[i].country.as_ref().unwrap();
+                assert!(country(0).raw().is_some(), "ID-JK is kept as sent");
+                assert_eq!(country(1).typed().map(|c| c.as_str()), Some("ID"));
+                assert_eq!(format!("{:?}", country(0)), "Raw([redacted])");
+            },
+            drift: &[("unexpected pattern", "/addresses/0/country")],
+        },
+        Variation {
+            name: "dates and timestamps echoed in other forms",
+            call: Call::GetIndividualScreening,
+            status: 200,
+            body: {
+                let mut body = screening(
+                    "COMPLETED",
+                    Some(json!([{
+                        "id": "rec-1", "score": 90, "names": ["Eko Hadi Salim"],
+                        "scopes": ["PEP"], "dates_of_birth": ["1943"]
+                    }])),
+                );
+                body["created"] = json!("2022-02-10 18:55:02");
+                body["updated"] = json!("2022-02-10");
+                body["date_of_birth"] = json!("1943-03-11T00:00:00Z");
+                body
+            },
+            check: |outcome| {
+                let Decoded::Screening(s) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(
+                    s.created.raw().map(String::as_str),
+                    Some("2022-02-10 18:55:02")
+                );
+                assert_eq!(s.updated.to_string(), "2022-02-10");
+                let birth = s.date_of_birth.as_ref().unwrap();
+                assert!(birth.raw().is_some());
+                assert_eq!(format!("{birth:?}"), "Raw([redacted])");
+            },
+            drift: &[
+                ("unexpected format", "/created"),
+                ("unexpected format", "/updated"),
+                ("unexpected format", "/date_of_birth"),
+                ("unexpected pattern", "/results/0/dates_of_birth/0"),
+            ],
+        },
+        Variation {
+            name: "fractions where whole numbers were assumed",
+            call: Call::ScreenIndividual,
+            status: 200,
+            body: {
+                let mut body = screening(
+                    "COMPLETED",
+                    Some(json!([
+                        {"id": "rec-1", "score": 87.5, "names": ["Eko Hadi Salim"], "scopes": ["PEP"]},
+                        {"id": "rec-2", "score": 86, "names": ["Eko Salim"], "scopes": ["PEP"]}
+                    ])),
+                );
+                body["score_threshold"] = json!(85.5);
+                body
+            },
+            check: |outcome| {
+                let Decoded::Screening(s) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(s.score_threshold.as_f64(), 85.5);
+                assert_eq!(
+                    s.results[0].score.raw().map(ToString::to_string).as_deref(),
+                    Some("87.5")
+                );
+                assert_eq!(s.results[1].score, 86);
+            },
+            drift: &[
+                ("unexpected type", "/score_threshold"),
+                ("unexpected type", "/results/0/score"),
+            ],
+        },
+        Variation {
+            name: "a documented errorType with an errorId that is not a UUID (charged)",
+            call: Call::VerifyBiometric,
+            status: 422,
+            body: json!({
+                "errors": {"errorId": "err-20240131-42", "errorType": "no_face_detected"},
+                "message": "No face was detected from the input image or the input image is blurry."
+            }),
+            check: |outcome| {
+                let r = refusal(outcome);
+                assert_eq!((r.code.as_str(), r.unlisted), ("no_face_detected", false));
+                assert!(r.charged, "the biometric page bills no_face_detected");
+            },
+            drift: &[("unexpected format", "/errors/errorId")],
+        },
+        Variation {
+            name: "a documented errorType with a numeric errorId (not charged)",
+            call: Call::IssueCertificate,
+            status: 413,
+            body: json!({
+                "errors": {"errorId": 4711, "errorType": "image_too_large"},
+                "message": "Input image is greater than the maximum size allowed."
+            }),
+            check: |outcome| {
+                let r = refusal(outcome);
+                assert_eq!((r.code.as_str(), r.unlisted), ("image_too_large", false));
+                assert!(!r.charged);
+            },
+            // Not the documented shape at all (`errorId` of another kind): an error the client
+            // still reads by its `errorType`, no drift it could name.
+            drift: &[],
+        },
+        Variation {
+            name: "a personal value breaking its pattern: a year-only KTP birth date",
+            call: Call::VerifyIdCard,
+            status: 200,
+            body: json!({
+                "id": "idvr_c2b7a96a-9dc2-491e-b274-71c84b6e25d3",
+                "created": "2022-03-21T12:24:42.480Z",
+                "updated": "2022-03-21T12:24:42.480Z",
+                "id_card_number": "3275031210930027",
+                "name": "penito kristian",
+                "birthdate": "1990",
+                "status": "COMPLETED",
+                "is_found": true
+            }),
+            check: |outcome| {
+                let Decoded::IdCard(v) = decoded(outcome) else {
+                    panic!()
+                };
+                assert!(v.id_card_number.is_typed());
+                assert_eq!(v.birthdate.as_deref().map(String::as_str), Some("1990"));
+            },
+            drift: &[("unexpected pattern", "/birthdate")],
+        },
+        Variation {
+            name: "a personal value breaking its pattern: a KTP birth date echoed YYYY-MM-DD",
+            call: Call::VerifyIdCard,
+            status: 200,
+            body: json!({
+                "id": "idvr_c2b7a96a-9dc2-491e-b274-71c84b6e25d4",
+                "created": "2022-03-21T12:24:42.480Z",
+                "updated": "2022-03-21T12:24:42.480Z",
+                "id_card_number": "3275031210930027",
+                "name": "penito kristian",
+                "birthdate": "1990-10-12",
+                "status": "COMPLETED",
+                "is_found": true
+            }),
+            check: |outcome| {
+                decoded(outcome);
+            },
+            drift: &[("unexpected pattern", "/birthdate")],
+        },
+        Variation {
+            name: "a plain-text 200 OK from /health (a free operation)",
+            call: Call::GetHealth,
+            status: 200,
+            body: json!("OK"),
+            check: |outcome| {
+                let Decoded::Health(h) = decoded(outcome) else {
+                    panic!()
+                };
+                assert_eq!(h.status, None);
+                assert!(h.extra.is_empty());
+            },
+            drift: &[("not json", "")],
+        },
     ]
 }
 
 fn kredibel_refusal(error: kredibel::Error) -> Refusal {
     let status = error.status();
+    let charged = error.is_charged();
     match error.kind() {
         Some(kind) => Refusal {
             code: kyc_clients::ErrorKind::code(kind),
@@ -454,6 +755,7 @@ fn kredibel_refusal(error: kredibel::Error) -> Refusal {
                 kredibel::ErrorKind::Unknown(_) | kredibel::ErrorKind::Unspecified
             ),
             status,
+            charged,
         },
         None => panic!("not a typed vendor error: {error}"),
     }
@@ -461,6 +763,7 @@ fn kredibel_refusal(error: kredibel::Error) -> Refusal {
 
 fn iluma_refusal(error: iluma::Error) -> Refusal {
     let status = error.status();
+    let charged = error.is_charged();
     match error.kind() {
         Some(kind) => Refusal {
             code: kyc_clients::ErrorKind::code(kind),
@@ -469,6 +772,7 @@ fn iluma_refusal(error: iluma::Error) -> Refusal {
                 iluma::ErrorKind::Unknown(_) | iluma::ErrorKind::Unspecified
             ),
             status,
+            charged,
         },
         None => panic!("not a typed vendor error: {error}"),
     }
@@ -487,6 +791,17 @@ async fn send(call: Call, kredibel: &kredibel::Client, iluma: &iluma::Client) ->
                 .map(|r| Decoded::Certificate(r.into_inner()))
                 .map_err(|e| kredibel_refusal(e.into()))
         }
+        Call::VerifyBiometric => kredibel
+            .verify_biometric()
+            .body(
+                kredibel::types::BiometricVerificationRequest::builder()
+                    .identity_id("1234567890123456")
+                    .face_image(synthetic_jpeg(640, 640, 150 * 1024)),
+            )
+            .send()
+            .await
+            .map(|r| Decoded::Biometric(r.into_inner()))
+            .map_err(|e| kredibel_refusal(e.into())),
         Call::ScreenIndividual => iluma
             .screen_individual()
             .body(crate::support::individual_screening())
@@ -548,6 +863,11 @@ const PERSONAL: &[&str] = &[
     "3f1c2bd4a5e6470f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d",
     ILUMA_KEY,
     A_KEY,
+    "327503******0027",
+    "123456******3456",
+    "ID-JK",
+    "1943-03-11T00:00:00Z",
+    "1990-10-12",
 ];
 
 #[tokio::test]
@@ -574,12 +894,18 @@ async fn every_vendor_variation_decodes() {
     let table = variations();
     assert!(table.len() >= 13, "the issue's table has 13 variations");
     for variation in &table {
-        server.reply_with(variation.status, variation.body.clone());
+        match &variation.body {
+            Value::String(text) => server.reply_text(variation.status, text),
+            body => server.reply_with(variation.status, body.clone()),
+        }
         let outcome = send(variation.call, &kredibel, &iluma).await;
         let events = drift.take();
         let mut reported: Vec<(String, String)> = events
             .iter()
-            .map(|e| (e["difference"].clone(), e["path"].clone()))
+            .map(|e| match e["difference"].as_str() {
+                "unexpected value" => (format!("unexpected {}", e["rule"]), e["path"].clone()),
+                difference => (difference.to_string(), e["path"].clone()),
+            })
             .collect();
         reported.sort();
         let mut expected: Vec<(String, String)> = variation
@@ -615,12 +941,15 @@ async fn every_vendor_variation_decodes() {
             failures.push(format!("{}: {message}", variation.name));
             continue;
         }
-        if let Ok(decoded) = &outcome {
+        if let (Ok(decoded), false) = (&outcome, variation.body.is_string()) {
             // Encoded back unchanged: open enums keep unlisted values, undocumented bodies
             // keep unknown fields. Documented bodies drop fields the spec does not know.
             let documented = matches!(
                 decoded,
-                Decoded::Certificate(_) | Decoded::Screening(_) | Decoded::IdCard(_)
+                Decoded::Certificate(_)
+                    | Decoded::Biometric(_)
+                    | Decoded::Screening(_)
+                    | Decoded::IdCard(_)
             );
             let reencoded = decoded.to_json();
             let differences: Vec<String> = json_differences(&variation.body, &reencoded, "")
@@ -726,4 +1055,56 @@ fn undocumented_values_are_listed_in_open_enums() {
         }
     }
     assert!(seen >= 2);
+}
+
+/// "May have been billed" only where a charge is possible: an answer of a free operation
+/// (`x-charged: false`: health, callback token, API keys) that does not decode says nothing of
+/// billing; a screening's does.
+#[tokio::test]
+async fn only_a_paid_operation_may_have_been_billed() {
+    let server = CaptureServer::start().await;
+    let options = kyc_clients::ClientOptions {
+        retry: kyc_clients::RetryPolicy::none(),
+        ..Default::default()
+    };
+    let iluma = iluma::Client::with_options(
+        Environment::Custom(server.base_url.clone()),
+        ILUMA_KEY,
+        options,
+    )
+    .unwrap();
+    for operation in [
+        "get_health",
+        "get_callback_authentication_token",
+        "get_api_keys",
+    ] {
+        assert_eq!(
+            iluma::spec().operation_charged(operation),
+            Some(false),
+            "{operation}"
+        );
+    }
+    server.reply_with(200, json!({"status": {"up": true}}));
+    let health = iluma.get_health().send().await.unwrap_err();
+    let kyc_clients::Error::InvalidResponsePayload(decode) = &health else {
+        panic!("{health:?}")
+    };
+    assert!(!decode.may_be_charged());
+    assert!(!health.to_string().contains("billed"), "{health}");
+    assert!(!iluma::Error::from(health).is_charged());
+
+    server.reply_with(200, json!({"id": {"not": "an id"}}));
+    let screening = iluma
+        .screen_individual()
+        .body(crate::support::individual_screening())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        screening
+            .to_string()
+            .ends_with("the call may have been billed"),
+        "{screening}"
+    );
+    assert!(iluma::Error::from(screening).is_charged());
 }

@@ -82,8 +82,11 @@ impl<'a> Walker<'a> {
             );
             self.schema(&pctx, on, nn);
 
-            let old_type = rust_field_type(self.old.root(), old_schema, was, &pctx.old_name);
-            let new_type = rust_field_type(self.new.root(), new_schema, is, &pctx.new_name);
+            let response = pctx.direction == Direction::Response;
+            let old_type =
+                rust_field_type(self.old.root(), old_schema, was, &pctx.old_name, response);
+            let new_type =
+                rust_field_type(self.new.root(), new_schema, is, &pctx.new_name, response);
             if old_type != new_type {
                 let effect = format!(
                     "the Rust field `{}` changes from `{old_type}` to `{new_type}`",
@@ -154,6 +157,7 @@ impl<'a> Walker<'a> {
                 &new_props[*name],
                 is_required,
                 &pctx.new_name,
+                ctx.direction == Direction::Response,
             );
             let field = name.to_snake_case();
             let (rule, what) = match (ctx.direction, is_required) {

@@ -280,16 +280,40 @@ impl<'a> Walker<'a> {
                 .unwrap_or_else(|| empty_object())
         };
         let (ors, nrs) = (statuses(old.op), statuses(new.op));
+        // `200` → `2XX` and back: the same response under a wider or narrower key. Compared
+        // with the key it replaces, and not reported as added and removed.
+        let mut paired: Vec<&String> = Vec::new();
         for (status, new_response) in nrs {
             let loc = format!("{base}.responses.{status}");
-            let Some(old_response) = ors.get(status) else {
-                let what = format!("response `{status}` added");
-                self.push(Rule::ResponseStatusAdded, loc.clone(), None, what, loc);
-                continue;
+            let (old_status, old_response) = match ors.get_key_value(status) {
+                Some(found) => found,
+                None => match replaced(status, ors, nrs) {
+                    Some((old_status, old_response)) => {
+                        paired.push(old_status);
+                        let (rule, what) = if is_range(status) {
+                            let what = format!(
+                                "response `{old_status}` widened to `{status}`: every {status} status decodes as `{old_status}` did"
+                            );
+                            (Rule::ResponseStatusWidened, what)
+                        } else {
+                            let what = format!(
+                                "response `{old_status}` narrowed to `{status}`: the class's other statuses no longer decode"
+                            );
+                            (Rule::ResponseStatusNarrowed, what)
+                        };
+                        self.push(rule, loc.clone(), None, what, loc.clone());
+                        (old_status, old_response)
+                    }
+                    None => {
+                        let what = format!("response `{status}` added");
+                        self.push(Rule::ResponseStatusAdded, loc.clone(), None, what, loc);
+                        continue;
+                    }
+                },
             };
             let on = self.old.resolve(
                 old_response,
-                format!("{}/responses/{}", old.pointer, escape(status)),
+                format!("{}/responses/{}", old.pointer, escape(old_status)),
             );
             let nn = self.new.resolve(
                 new_response,
@@ -321,7 +345,10 @@ impl<'a> Walker<'a> {
                 ),
             );
         }
-        for status in ors.keys().filter(|s| !nrs.contains_key(*s)) {
+        for status in ors
+            .keys()
+            .filter(|s| !nrs.contains_key(*s) && !paired.contains(s))
+        {
             let loc = format!("{base}.responses.{status}");
             let success = status.starts_with('2') || status.starts_with('3');
             let why = if success {
@@ -412,5 +439,30 @@ impl<'a> Walker<'a> {
                 header_loc,
             );
         }
+    }
+}
+
+/// `2XX`, `4XX`: a range key.
+fn is_range(status: &str) -> bool {
+    status.len() == 3 && status.ends_with("XX")
+}
+
+/// The old response a new key stands for when it only widens or narrows one: a new range
+/// (`2XX`) replacing the one exact status of its class the old spec had and the new one drops,
+/// or a new exact status replacing the old range of its class.
+fn replaced<'v>(
+    status: &str,
+    old: &'v serde_json::Map<String, Value>,
+    new: &serde_json::Map<String, Value>,
+) -> Option<(&'v String, &'v Value)> {
+    let class = status.chars().next()?;
+    let candidates: Vec<_> = old
+        .iter()
+        .filter(|(key, _)| !new.contains_key(*key) && key.starts_with(class))
+        .filter(|(key, _)| is_range(status) != is_range(key))
+        .collect();
+    match candidates[..] {
+        [only] => Some(only),
+        _ => None,
     }
 }

@@ -82,10 +82,14 @@ impl<'a> Walker<'a> {
             .flat_map(|m| m.keys())
             .collect();
         let differs = |key: &str| o.get(key) != n.get(key);
+        // `x-undocumented: [keyword, ...]` only says which constraints are inferences; `true`
+        // on a body changes how clients read it, and is judged with what it marks.
+        let whole_guess = |v: &Value| v.get("x-undocumented") == Some(&Value::Bool(true));
+        let provenance = |k: &str| k == "x-undocumented" && !whole_guess(o) && !whole_guess(n);
         let docs: Vec<&str> = keys
             .iter()
             .map(|k| k.as_str())
-            .filter(|k| (is_documentation(k) || *k == "deprecated") && differs(k))
+            .filter(|k| (is_documentation(k) || *k == "deprecated" || provenance(k)) && differs(k))
             .collect();
         if !docs.is_empty() {
             let what = format!(
@@ -114,7 +118,7 @@ impl<'a> Walker<'a> {
             .iter()
             .map(|k| k.as_str())
             .filter(|k| {
-                let extension = k.starts_with("x-") && !INTERPRETED.contains(k);
+                let extension = k.starts_with("x-") && !INTERPRETED.contains(k) && !provenance(k);
                 (extension || NOT_INTERPRETED.contains(k)) && differs(k)
             })
             .map(|k| format!("`{k}` {} → {}", shown(o.get(k)), shown(n.get(k))))

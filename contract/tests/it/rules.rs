@@ -125,6 +125,10 @@ cases! {
     // ---- responses ------------------------------------------------------------------------
     response_status_added: "response-status-added" => COMPAT,
         resp(STR), resp(STR).replace("responses:\n", "responses:\n        \"404\": {description: not found}\n");
+    response_status_widened: "response-status-widened" => COMPAT,
+        resp(STR), resp(STR).replace("\"200\": {description: ok", "\"2XX\": {description: ok");
+    response_status_narrowed: "response-status-narrowed" => WIRE,
+        resp(STR).replace("\"200\": {description: ok", "\"2XX\": {description: ok"), resp(STR);
     response_status_removed: "response-status-removed" => WIRE,
         resp(STR).replace("responses:\n", "responses:\n        \"404\": {description: not found}\n"), resp(STR);
     response_media_type_added: "response-media-type-added" => COMPAT,

@@ -397,10 +397,16 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
     let max_selfie = body::image_limit(rule);
     let limit = max_selfie + NON_IMAGE_ALLOWANCE;
     let too_large = || errors::error(errors::FILE_TOO_LARGE);
-    if body::declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+    // Past the limit the body is still read, and dropped, up to a bound (see `body`), so that
+    // the client reads the answer.
+    let drain_bound = limit.saturating_mul(body::DRAIN_FACTOR);
+    if let Some(length) = body::declared_length(&parts.headers).filter(|l| *l > limit as u64) {
+        if length <= drain_bound as u64 {
+            body::drain(request_body, drain_bound).await;
+        }
         return Err(too_large());
     }
-    let stream = BodyDataStream::new(Limited::new(request_body, limit));
+    let stream = BodyDataStream::new(Limited::new(request_body, drain_bound));
     let mut multipart = multer::Multipart::new(stream, boundary);
     let malformed = |error: multer::Error| {
         let over_limit = matches!(&error, multer::Error::StreamReadFailed(source)
@@ -412,6 +418,10 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
         }
     };
     let mut form = Form::default();
+    // Bytes of the parts received, and whether the selfie or the whole body passed its limit:
+    // the rest is still read (and dropped) before the answer.
+    let mut received = 0usize;
+    let mut selfie_too_large = false;
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_string();
         let is_selfie = name == selfie;
@@ -424,13 +434,12 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
         let mut content = Vec::new();
         let mut over = false;
         while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+            received += chunk.len();
             if over {
                 continue;
             }
             if content.len() + chunk.len() > cap {
-                if is_selfie {
-                    return Err(too_large());
-                }
+                selfie_too_large |= is_selfie;
                 over = true;
                 continue;
             }
@@ -441,6 +450,9 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
             form.issues.push(Issue::field(field, message))
         };
         // A part that is not a property is kept as text: the validator names it unknown.
+        if selfie_too_large || received > limit {
+            continue;
+        }
         let duplicate = form.fields.contains_key(&name) || (is_selfie && form.selfie.is_some());
         if duplicate {
             issue("Given more than once.");
@@ -456,6 +468,9 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
                 Err(_) => issue("Must be UTF-8 text."),
             }
         }
+    }
+    if selfie_too_large || received > limit {
+        return Err(too_large());
     }
     Ok(form)
 }

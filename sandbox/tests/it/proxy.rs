@@ -581,6 +581,37 @@ async fn a_stub_vendor_s_differences_are_reported() {
         [entry("/results/0/scopes/1", "enum", open(iluma, "Scope"))]
     );
 
+    // Values that break their documented form: the clients keep them `Raw`, so they decode.
+    let mut forms = certificate.clone();
+    forms["data"]["id"] = json!("hist_0001");
+    forms["data"]["referenceId"] = json!("REF-CERTEL-0001");
+    assert_eq!(
+        exchange!(kredibel, "issue_certificate", 200, forms),
+        [
+            entry("/data/id", "format", true),
+            entry("/data/referenceId", "pattern", true)
+        ]
+    );
+    let mut masked = documented(kredibel, "verify_biometric");
+    masked["data"]["identityId"] = json!("123456******3456");
+    secrets.push("123456******3456".into());
+    assert_eq!(
+        exchange!(kredibel, "verify_biometric", 200, masked),
+        [entry("/data/identityId", "pattern", true)]
+    );
+    let mut echoes = screening.clone();
+    echoes["score_threshold"] = json!(85.5);
+    echoes["created"] = json!("2022-02-10 18:55:02");
+    echoes["addresses"] = json!([{"country": "ID-JK", "category": "HOME"}]);
+    assert_eq!(
+        exchange!(iluma, "screen_individual", 200, echoes),
+        [
+            entry("/addresses/0/country", "pattern", true),
+            entry("/created", "format", true),
+            entry("/score_threshold", "type", true),
+        ]
+    );
+
     let mut new_fields = screening.clone();
     new_fields["risk_band"] = json!("HIGH");
     new_fields["results"][0]["mother_name"] = json!("Siti Aminah Rahayu");

@@ -327,3 +327,77 @@ async fn personal_data_never_reaches_the_logs() {
         assert!(!logs.contains(secret), "{secret} was logged");
     }
 }
+
+/// Sends `head` and `body` on a plain socket, the whole body before reading anything (as a
+/// simple client does), and returns the status and the JSON body of the answer.
+async fn write_all_then_read(
+    sandbox: &kyc_sandbox::Sandbox,
+    head: String,
+    body: &[u8],
+) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    // A small send buffer, so the kernel cannot take the whole body before the sandbox reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_send_buffer_size(16 * 1024).unwrap();
+    let mut socket = socket.connect(sandbox.local_addr()).await.unwrap();
+    socket.write_all(head.as_bytes()).await.expect("head sent");
+    socket
+        .write_all(body)
+        .await
+        .expect("the whole body is read by the sandbox, not cut off (broken pipe)");
+    let mut answer = Vec::new();
+    socket.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    let status = text[9..12].parse().unwrap();
+    let json = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or_default();
+    (status, serde_json::from_str(json).unwrap_or_default())
+}
+
+/// A body over the limit is still read before the documented 413 is sent, so a client that
+/// writes everything first reads the error body instead of a broken pipe.
+#[tokio::test]
+async fn an_over_limit_body_written_in_full_gets_the_documented_error() {
+    let sandbox = kyc_sandbox::Sandbox::start().await.unwrap();
+    // A 5 MB biometric request (the selfie's limit is 1 MB): a photo sent without resizing.
+    let face = "A".repeat(5_000_000);
+    let body = format!(r#"{{"identityId": "1234567890123456", "faceImage": "{face}"}}"#);
+    let head = format!(
+        "POST /kredibel/v1/identity/verification/biometric HTTP/1.1\r\nHost: localhost\r\n\
+         Authorization: Bearer {KREDIBEL_KEY}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (status, answer) = write_all_then_read(&sandbox, head, body.as_bytes()).await;
+    assert_eq!(status, 413);
+    assert_eq!(answer["errors"]["errorType"], "image_too_large");
+
+    // The same without a declared length (chunked), and a KTP form with a 700 KB selfie.
+    let chunked = format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+    let head = format!(
+        "POST /kredibel/v1/identity/verification/biometric HTTP/1.1\r\nHost: localhost\r\n\
+         Authorization: Bearer {KREDIBEL_KEY}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let (status, answer) = write_all_then_read(&sandbox, head, chunked.as_bytes()).await;
+    assert_eq!(status, 413);
+    assert_eq!(answer["errors"]["errorType"], "image_too_large");
+
+    let form = multipart(&[
+        Part::Text("name", "penito kristian"),
+        Part::Text("id_card_number", "3275031210930027"),
+        Part::File("selfie", "image/jpeg", &vec![0xFF; 700 * 1024]),
+    ]);
+    let head = format!(
+        "POST /iluma/v0/identity/id_card_verifications HTTP/1.1\r\nHost: localhost\r\n\
+         Authorization: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        basic(ILUMA_KEY),
+        form.len()
+    );
+    let (status, answer) = write_all_then_read(&sandbox, head, &form).await;
+    assert_eq!(status, 413);
+    assert_eq!(answer["error_code"], "FILE_TOO_LARGE");
+}

@@ -13,6 +13,7 @@
 //! | a required field missing, when it or its object is marked `x-undocumented` (a guess) | `required` | yes: a guessed field is optional on the response side |
 //! | a value of the right kind that breaks what its schema expects: `format`, `pattern`, `minLength`/`maxLength`, `minimum`/`maximum`, a fraction where an integer is expected, `minItems`/`maxItems`/`uniqueItems` | its rule | yes: kyc-codegen types such a field `Expected<T, Raw>`, which keeps a value that breaks it as sent |
 //! | a status the operation does not declare ([`Validator::status`]) | `status` | no |
+//! | a success that is not JSON, of an operation marked free (`x-charged: false`: a health check answering `OK`) | `json` | yes: the client reads it as an empty body |
 //! | anything else (a value of another kind, `null` where none is allowed, a required field, an unlisted value of a closed enum, no `oneOf` member) | its rule | no |
 //!
 //! An undeclared status never decodes: the generated client matches the declared response
@@ -103,10 +104,17 @@ impl<'s> Validator<'s> {
             .spec
             .response_key(operation_id, status)
             .and_then(|key| self.spec.response_schema(operation_id, key));
-        match schema {
-            Some(schema) => self.response().json(schema, body),
-            None => Vec::new(),
+        let Some(schema) = schema else {
+            return Vec::new();
+        };
+        let mut found = self.response().json(schema, body);
+        if let [only] = found.as_mut_slice()
+            && only.rule == Rule::Json
+        {
+            only.decodes = (200..300).contains(&status)
+                && self.spec.operation_charged(operation_id) == Some(false);
         }
+        found
     }
 }
 
