@@ -7,6 +7,7 @@ use clap::{Arg, ArgAction, Command};
 use kyc_spec::{Environment, Operation, Spec};
 
 use crate::fields::{self, Field, Kind, Scalar};
+use crate::plain::plain;
 
 /// The argument ids of the global flags.
 pub(crate) const URL: &str = "url";
@@ -44,19 +45,7 @@ pub(crate) fn build(specs: &[Spec]) -> Command {
             "Environment: {} (API keys are read from the environment only).\n{EXIT_CODES}",
             variables.join(", ")
         ))
-        .arg(
-            Arg::new(URL)
-                .long("url")
-                .global(true)
-                .display_order(GLOBAL_ORDER)
-                .value_name("URL")
-                .conflicts_with(ENV)
-                .help(
-                    "Base URL of the vendor API, e.g. http://127.0.0.1:8080/iluma for a local \
-                     sandbox (https, or http to this machine only); default: KYC_<VENDOR>_URL, \
-                     else the vendor's sandbox",
-                ),
-        )
+        .arg(url_arg("<vendor>"))
         .arg(
             Arg::new(ENV)
                 .long("env")
@@ -77,6 +66,24 @@ pub(crate) fn build(specs: &[Spec]) -> Command {
         .subcommands(specs.iter().map(vendor_command))
 }
 
+/// `--url`, its example under the vendor's own path prefix (`info.x-vendor`). Each vendor's
+/// command has its own (clap hands a global argument down only where no argument of the same
+/// id is), so `kyc kredibel … --help` shows a `/kredibel` URL; the top level's names none.
+fn url_arg(vendor: &str) -> Arg {
+    Arg::new(URL)
+        .long("url")
+        .global(true)
+        .display_order(GLOBAL_ORDER)
+        .value_name("URL")
+        .conflicts_with(ENV)
+        .help(format!(
+            "Base URL of the vendor API, e.g. http://127.0.0.1:8080/{vendor} for a local \
+             sandbox (https, or http to this machine only); default: KYC_{}_URL, else the \
+             vendor's sandbox",
+            vendor.to_uppercase()
+        ))
+}
+
 fn vendor_command(spec: &Spec) -> Command {
     let vendor = spec.vendor();
     let upper = vendor.name.to_uppercase();
@@ -84,6 +91,7 @@ fn vendor_command(spec: &Spec) -> Command {
         .about(format!("{} operations", vendor.title))
         .subcommand_required(true)
         .arg_required_else_help(true)
+        .arg(url_arg(&vendor.name))
         .after_help(format!(
             "Environment: {upper}_API_KEY (the API key), KYC_{upper}_URL (the base URL when \
              neither --url nor --env is given)."
@@ -97,7 +105,7 @@ fn vendor_command(spec: &Spec) -> Command {
 
 fn operation_command(spec: &Spec, operation: &Operation) -> Command {
     let node = spec.operation_node(operation);
-    let text = |key: &str| node.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+    let text = |key: &str| plain(node.get(key).and_then(|v| v.as_str()).unwrap_or_default());
     let mut long_about = format!("{}\n\n{}", text("summary"), text("description").trim());
     if let Some(url) = &operation.doc_url {
         long_about.push_str(&format!("\n\nVendor docs: {url}"));
@@ -107,7 +115,7 @@ fn operation_command(spec: &Spec, operation: &Operation) -> Command {
     let mut notes = Vec::new();
     if let Some(secret) = fields::single_use_secret(vendor, &operation.id) {
         notes.push(format!(
-            "The `{}` is read from {} or, when unset, from standard input; never from a flag, \
+            "The {} is read from {} or, when unset, from standard input; never from a flag, \
              which would land in shell history.",
             secret.parameter, secret.env
         ));
@@ -123,7 +131,7 @@ fn operation_command(spec: &Spec, operation: &Operation) -> Command {
         notes.push("This operation takes no API key.".to_string());
     }
     let mut command = Command::new(fields::command_name(operation))
-        .about(text("summary").to_string())
+        .about(text("summary"))
         .long_about(long_about)
         .after_long_help(format!("{}\n{EXIT_CODES}", notes.join("\n")))
         .args(
@@ -215,6 +223,44 @@ mod tests {
     fn the_command_line_is_consistent() {
         // clap's own checks: unique ids and flags, valid relations, for every subcommand.
         build(fields::specs()).debug_assert();
+    }
+
+    #[test]
+    fn help_is_plain_text_and_each_vendor_names_its_own_urls() {
+        let mut command = build(fields::specs());
+        command.build();
+        let vendors: Vec<&str> = fields::specs()
+            .iter()
+            .map(|s| s.vendor().name.as_str())
+            .collect();
+        for vendor in &vendors {
+            let group = command.find_subcommand_mut(vendor).expect("vendor group");
+            let mut helps = vec![("".to_string(), group.render_long_help().to_string())];
+            for operation in group.get_subcommands_mut() {
+                let name = operation.get_name().to_string();
+                if name == "help" {
+                    continue;
+                }
+                helps.push((name, operation.render_long_help().to_string()));
+            }
+            for (operation, help) in helps {
+                let at = format!("kyc {vendor} {operation} --help");
+                // Markdown a terminal would show raw.
+                for markup in ["**", "\\[", "\\]", "`", "](", "<http"] {
+                    assert!(!help.contains(markup), "{at} shows `{markup}`:\n{help}");
+                }
+                assert!(
+                    help.contains(&format!("http://127.0.0.1:8080/{vendor} ")),
+                    "{at}: --url's example is not under /{vendor}:\n{help}"
+                );
+                for other in vendors.iter().filter(|other| *other != vendor) {
+                    assert!(
+                        !help.contains(&format!("127.0.0.1:8080/{other}")),
+                        "{at} shows another vendor's URL:\n{help}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

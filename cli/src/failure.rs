@@ -189,7 +189,9 @@ pub(crate) fn without_values(message: &str) -> String {
 }
 
 /// The one line for a clap error, without the values it quotes (an unexpected argument may be
-/// a NIK typed in the wrong place).
+/// a NIK typed in the wrong place), and with clap's suggestion for a mistyped subcommand or
+/// flag. A word clap finds close to a name the command line defines is a typo of that name,
+/// not personal data: it is shown, with the name it is close to.
 pub(crate) fn clap_line(err: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
     let rendered = err.render().to_string();
@@ -198,7 +200,31 @@ pub(crate) fn clap_line(err: &clap::Error) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or_default();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    let mut line = mask_quoted(first);
+    let suggestions: Vec<String> = [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg]
+        .into_iter()
+        .filter_map(|kind| match err.get(kind) {
+            Some(ContextValue::String(name)) => Some(vec![name.clone()]),
+            Some(ContextValue::Strings(names)) => Some(names.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut line = if suggestions.is_empty() {
+        mask_quoted(first)
+    } else {
+        first.to_string()
+    };
+    // clap lists the missing flags on the lines below; they are names, never values.
+    if err.kind() == clap::error::ErrorKind::MissingRequiredArgument
+        && let Some(ContextValue::Strings(flags)) = err.get(ContextKind::InvalidArg)
+    {
+        line = format!("{line} {}", flags.join(", "));
+    }
+    if !suggestions.is_empty() {
+        // clap lists the closest last.
+        let quoted: Vec<String> = suggestions.iter().rev().map(|s| format!("'{s}'")).collect();
+        line.push_str(&format!("; did you mean {}?", quoted.join(" or ")));
+    }
     if let Some(ContextValue::Strings(values)) = err.get(ContextKind::ValidValue) {
         line.push_str(&format!("; possible values: {}", values.join(", ")));
     }
@@ -262,6 +288,41 @@ mod tests {
         assert_eq!(
             mask_quoted("invalid value 'FOO' for '--x-magic-reply <VALUE>'"),
             "invalid value '…' for '--x-magic-reply <VALUE>'"
+        );
+    }
+
+    /// `kyc` with `args`, as clap reads it: the usage error.
+    fn usage_error(args: &[&str]) -> String {
+        let args = std::iter::once("kyc").chain(args.iter().copied());
+        let err = crate::command::build(crate::fields::specs())
+            .try_get_matches_from(args)
+            .expect_err("a usage error");
+        clap_line(&err)
+    }
+
+    #[test]
+    fn typos_of_names_get_the_name_they_are_close_to() {
+        assert_eq!(
+            usage_error(&["iluma", "screen-individal"]),
+            "unrecognized subcommand 'screen-individal'; did you mean 'screen-individual' or \
+             'screen-entity'? (see --help)"
+        );
+        assert_eq!(
+            usage_error(&["kredibel", "verify-biometric", "--face-imag", "selfie.jpg"]),
+            "unexpected argument '--face-imag' found; did you mean '--face-image'? (see --help)"
+        );
+        // A value where a name was expected resembles no name: it stays masked.
+        assert_eq!(
+            usage_error(&["iluma", "3275031210930027"]),
+            "unrecognized subcommand '…' (see --help)"
+        );
+    }
+
+    #[test]
+    fn a_missing_required_flag_is_named() {
+        assert_eq!(
+            usage_error(&["iluma", "get-individual-screening"]),
+            "the following required arguments were not provided: --id <VALUE> (see --help)"
         );
     }
 

@@ -217,11 +217,14 @@ fn description<'a>(spec: &'a Spec, node: &'a Value) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
-/// The first paragraph of a description, on one line.
+/// The first paragraph of a description, on one line, as plain text.
 pub(crate) fn first_paragraph(text: Option<&str>) -> String {
     let text = text.unwrap_or_default().trim();
     let paragraph = text.split("\n\n").next().unwrap_or_default();
-    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::plain::plain(paragraph)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A parameter object of `operation` by name, references followed (operation-level parameters

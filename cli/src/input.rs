@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Read as _};
 
 use clap::ArgMatches;
+use kyc_spec::validate::{Rule, Validator};
 use kyc_spec::{Operation, Spec};
 use serde_json::{Map, Number, Value};
 
@@ -21,6 +22,10 @@ pub(crate) struct Input {
     params: BTreeMap<String, String>,
     body: Map<String, Value>,
     files: BTreeMap<String, Vec<u8>>,
+    /// What the spec's validator says of each value of the JSON body in the wrong `format`
+    /// (`date`, `uuid`, ...), by path: the generated types' parsers (chrono's "trailing
+    /// input") do not say which form they expect; the validator does, as the library would.
+    formats: BTreeMap<String, String>,
 }
 
 impl Input {
@@ -52,7 +57,7 @@ impl Input {
             if multipart && field.kind == Kind::File && input.body.contains_key(&field.wire) {
                 return Err(Failure::refused(
                     &field.wire,
-                    format!("a file: give it with --{}, not in --body", field.long),
+                    "a file: give it with its flag, not in --body",
                 ));
             }
             let Some(texts) = matches.get_many::<String>(&id) else {
@@ -83,12 +88,8 @@ impl Input {
                     input.body.insert(field.wire.clone(), Value::Array(values));
                 }
                 Kind::Json => {
-                    let value = serde_json::from_str(texts[0]).map_err(|err| {
-                        Failure::refused(
-                            &field.wire,
-                            format!("--{} is not JSON: {}", field.long, err),
-                        )
-                    })?;
+                    let value = serde_json::from_str(texts[0])
+                        .map_err(|err| Failure::refused(&field.wire, format!("not JSON: {err}")))?;
                     input.body.insert(field.wire.clone(), value);
                 }
             }
@@ -96,6 +97,14 @@ impl Input {
         if let Some(secret) = fields::single_use_secret(&spec.vendor().name, &operation.id) {
             let value = single_use_secret(secret)?;
             input.params.insert(secret.parameter.to_string(), value);
+        }
+        if !multipart && let Some(schema) = spec.request_schema(&operation.id, "application/json") {
+            input.formats = Validator::new(spec)
+                .value(schema, &Value::Object(input.body.clone()))
+                .into_iter()
+                .filter(|violation| violation.rule == Rule::Format)
+                .map(|violation| (violation.path, violation.message))
+                .collect();
         }
         Ok(input)
     }
@@ -122,6 +131,8 @@ impl Input {
                     .map(|(_, e)| format!("; expected {e}"))
                     .unwrap_or_default();
                 (path, format!("not a field the spec defines{expected}"))
+            } else if let Some(form) = self.formats.get(&path) {
+                (path, form.clone())
             } else {
                 (path, failure::without_values(&message))
             };

@@ -14,13 +14,14 @@ mod fields;
 mod id_card;
 mod input;
 mod output;
+mod plain;
 mod target;
 
 use std::process::ExitCode;
 
 use clap::ArgMatches;
 use heck::ToSnakeCase as _;
-use kyc_spec::{Operation, Spec};
+use kyc_spec::{Operation, Parameter, Spec};
 
 use crate::failure::Failure;
 use crate::input::Input;
@@ -103,26 +104,50 @@ fn run(spec: &Spec, operation: &Operation, matches: &ArgMatches) -> Result<(), F
     output::print(answer, dispatch::answer_pii(vendor, &operation.id), reveal)
 }
 
-/// A parameter the library's builder could not convert comes back as "conversion to `Type`
-/// for name failed"; this names the parameter's flag and the spec's rule instead.
+/// Names the flag the user types: a refused field that has a flag is named by it, with the
+/// field's name in the spec (and in a `--body` file) beside it when they differ:
+/// `--identity-id (identityId): required`. A parameter the library's builder could not convert
+/// comes back as "conversion to `Type` for name failed"; it gets its flag and the spec's rule.
 fn explain(spec: &Spec, operation: &Operation, failure: Failure) -> Failure {
-    let Failure::Refused { field: None, rule } = &failure else {
+    let Failure::Refused { field, rule } = failure else {
         return failure;
     };
+    let (field, rule) = match field {
+        Some(field) => (field, rule),
+        None => match unconverted_parameter(operation, &rule) {
+            Some(parameter) => {
+                let rule = fields::parameter_rule(spec, operation, &parameter.name)
+                    .map(|rule| format!("must be {rule}"))
+                    .unwrap_or_else(|| "does not match the spec".to_string());
+                (parameter.name.clone(), rule)
+            }
+            None => return Failure::Refused { field: None, rule },
+        },
+    };
+    let flag = fields::fields(spec, operation)
+        .into_iter()
+        .find(|f| f.wire == field)
+        .map(|f| {
+            if f.long == f.wire {
+                format!("--{}", f.long)
+            } else {
+                format!("--{} ({})", f.long, f.wire)
+            }
+        });
+    Failure::Refused {
+        field: Some(flag.unwrap_or(field)),
+        rule,
+    }
+}
+
+/// The parameter named by the library's "conversion to `Type` for name failed".
+fn unconverted_parameter<'a>(operation: &'a Operation, rule: &str) -> Option<&'a Parameter> {
     let setter = rule
         .strip_prefix("conversion to `")
         .and_then(|rest| rest.split_once("` for "))
-        .and_then(|(_, rest)| rest.strip_suffix(" failed"));
-    let Some(parameter) = setter.and_then(|setter| {
-        operation
-            .parameters
-            .iter()
-            .find(|p| p.name.to_snake_case() == setter)
-    }) else {
-        return failure;
-    };
-    let rule = fields::parameter_rule(spec, operation, &parameter.name)
-        .map(|rule| format!("must be {rule}"))
-        .unwrap_or_else(|| "does not match the spec".to_string());
-    Failure::refused(&parameter.name, rule)
+        .and_then(|(_, rest)| rest.strip_suffix(" failed"))?;
+    operation
+        .parameters
+        .iter()
+        .find(|p| p.name.to_snake_case() == setter)
 }

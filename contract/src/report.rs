@@ -42,7 +42,9 @@ pub struct Change {
     pub defined_at: Option<String>,
     /// What changed and why it matters, in one sentence.
     pub message: String,
-    /// What the change does to the generated Rust code, when it changes a type a caller sees.
+    /// What the change does to the generated Rust code, when it changes what a caller's code
+    /// names: a type, a field, a method or a builder argument (changed, renamed or gone). On a
+    /// change breaking on the wire it means the change breaks Rust code too.
     pub rust_effect: Option<String>,
 }
 
@@ -71,13 +73,17 @@ pub struct VendorReport {
     pub changes: Vec<Change>,
 }
 
-/// How many changes fall in each class.
+/// How many changes fall in each class, and how many of those breaking on the wire break Rust
+/// code too.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Breaking on the wire.
     pub breaking_wire: usize,
-    /// Breaking for Rust callers only.
+    /// Breaking for Rust callers only (the wire still works).
     pub breaking_rust: usize,
+    /// Of the changes breaking on the wire, those that also break Rust code (a field or method
+    /// that disappears, `T` becoming `Option<T>`): the verdict counts them for Rust callers too.
+    pub breaking_wire_and_rust: usize,
     /// Compatible.
     pub compatible: usize,
 }
@@ -130,7 +136,12 @@ impl Report {
         let mut counts = Counts::default();
         for change in self.changes() {
             match change.class {
-                Class::BreakingWire => counts.breaking_wire += 1,
+                Class::BreakingWire => {
+                    counts.breaking_wire += 1;
+                    if change.rust_effect.is_some() {
+                        counts.breaking_wire_and_rust += 1;
+                    }
+                }
                 Class::BreakingRust => counts.breaking_rust += 1,
                 Class::Compatible => counts.compatible += 1,
             }
@@ -185,7 +196,9 @@ impl Report {
     }
 
     /// The one-line verdict, e.g. `**Breaking** — 1 breaking on the wire, 1 breaking for Rust
-    /// callers, 1 compatible`.
+    /// callers, 1 compatible`. A change that breaks both is counted in both, and the Rust figure
+    /// says how many of its changes break the wire too: `2 breaking on the wire, 3 breaking for
+    /// Rust callers (1 of them also on the wire)`.
     pub fn verdict(&self) -> String {
         let c = self.counts();
         let head = if self.is_breaking() {
@@ -198,9 +211,16 @@ impl Report {
         if c == Counts::default() {
             return format!("{head} — the specs are identical in every way kyc-contract compares");
         }
+        let rust = match c.breaking_wire_and_rust {
+            0 => format!("{} breaking for Rust callers", c.breaking_rust),
+            both => format!(
+                "{} breaking for Rust callers ({both} of them also on the wire)",
+                c.breaking_rust + both
+            ),
+        };
         format!(
-            "{head} — {} breaking on the wire, {} breaking for Rust callers, {} compatible",
-            c.breaking_wire, c.breaking_rust, c.compatible
+            "{head} — {} breaking on the wire, {rust}, {} compatible",
+            c.breaking_wire, c.compatible
         )
     }
 

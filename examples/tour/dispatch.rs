@@ -122,6 +122,20 @@ impl Clients<'_> {
                 }
                 answer(call.send().await)
             }
+            "get_individual_screening" => {
+                let mut call = self.iluma.get_individual_screening().id(id()?);
+                if let Some(magic) = magic {
+                    call = call.x_magic_reply(magic);
+                }
+                answer(call.send().await)
+            }
+            "get_entity_screening" => {
+                let mut call = self.iluma.get_entity_screening().id(id()?);
+                if let Some(magic) = magic {
+                    call = call.x_magic_reply(magic);
+                }
+                answer(call.send().await)
+            }
             "get_cft_pep_listing" => {
                 let mut call = self.iluma.get_cft_pep_listing().id(id()?);
                 if let Some(magic) = magic {

@@ -11,7 +11,9 @@
 //! the magic replies), then what the sandbox adds (the email/phone rule, image limits and
 //! triggers, stored screenings, callbacks, API keys, rate limit and faults).
 //! One line per scenario — the documented outcome and the actual one only when they differ —
-//! then a summary; exits non-zero if any differ. `RUST_LOG` turns on logs (to stderr).
+//! then a summary; exits non-zero if any differ. `RUST_LOG` turns on logs (to stderr). The
+//! clients' one warning per deprecated operation (`kyc.deprecated`) is a line of the tour, not
+//! a log between its lines.
 //!
 //! A few scenarios cannot go through the clients, which refuse such requests before sending
 //! them (no API key, an image the spec's limits refuse); those are sent as plain HTTP and
@@ -126,6 +128,7 @@ fn operation_label(operation_id: &str) -> &str {
         "screen_individual" => "screening",
         "screen_entity" => "screening",
         "get_cft_pep_listing" => "watchlist record",
+        "get_individual_screening" | "get_entity_screening" => "screening by id",
         "verify_id_card" => "KTP",
         other => other,
     }
@@ -226,7 +229,7 @@ async fn iluma_behaviour(tour: &mut Tour, clients: &Clients<'_>, sandbox: &Sandb
         }
         Err(error) => dispatch::error_text(error),
     };
-    let label = "Iluma screening: the documented one, fetched by id";
+    let label = "Iluma screening: a new one of the documented request, fetched by its id";
     tour.check(label, "COMPLETED with 1 result(s)", &fetched);
     let unknown = iluma
         .get_individual_screening()
@@ -519,9 +522,80 @@ async fn rate_limit_and_faults(tour: &mut Tour) {
     sandbox.shutdown().await;
 }
 
+/// The operations the clients warned about on `kyc.deprecated` (a client warns the first time
+/// a process calls a deprecated operation; the tour expects exactly that).
+#[derive(Clone, Default)]
+struct Deprecations(Arc<Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Deprecations {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Operation<'a>(&'a mut Option<String>);
+        impl tracing::field::Visit for Operation<'_> {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "operation" {
+                    *self.0 = Some(value.to_string());
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        if event.metadata().target() != "kyc.deprecated" {
+            return;
+        }
+        let mut operation = None;
+        event.record(&mut Operation(&mut operation));
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        seen.push(operation.unwrap_or_default());
+    }
+}
+
+/// Logs to stderr as `RUST_LOG` says (default: warnings, without `kyc.deprecated`, which the
+/// tour checks and prints as a line of its own); returns what the deprecation warnings named.
+fn telemetry() -> Deprecations {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::{EnvFilter, Layer as _};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,kyc.deprecated=off"));
+    let deprecations = Deprecations::default();
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_writer(std::io::stderr)
+                .with_filter(filter),
+        )
+        .with(deprecations.clone())
+        .try_init();
+    deprecations
+}
+
+/// Every operation the specs mark deprecated, called by the tour above: the client warned
+/// about it once.
+fn deprecated(tour: &mut Tour, warned: &Deprecations) {
+    let warned = warned.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for spec in [kyc_sandbox::spec::kredibel(), kyc_sandbox::spec::iluma()] {
+        let mut vendor = spec.vendor().name.clone();
+        if let Some(first) = vendor.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        for operation in spec.operations().iter().filter(|op| op.deprecated) {
+            let times = warned.iter().filter(|op| **op == operation.id).count();
+            let actual = match times {
+                1 => "the client warned once (kyc.deprecated)".to_string(),
+                n => format!("the client warned {n} times (kyc.deprecated)"),
+            };
+            let label = format!(
+                "{vendor} {}: deprecated by the vendor",
+                operation_label(&operation.id)
+            );
+            tour.check(&label, "the client warned once (kyc.deprecated)", &actual);
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    kyc_sandbox::telemetry::init("warn");
+    let warned = telemetry();
     let sandbox = match Sandbox::start().await {
         Ok(sandbox) => sandbox,
         Err(error) => {
@@ -552,6 +626,7 @@ async fn main() -> ExitCode {
     iluma_platform(&mut tour, &clients, &sandbox).await;
     callbacks(&mut tour, &clients, &sandbox).await;
     rate_limit_and_faults(&mut tour).await;
+    deprecated(&mut tour, &warned);
     let all_documented = tour.summary();
     sandbox.shutdown().await;
     if all_documented {

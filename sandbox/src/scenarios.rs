@@ -78,6 +78,20 @@ pub(crate) fn by_values<'a>(
         .filter(move |s| s.operation_id == operation_id && s.parameters.is_empty())
 }
 
+/// The case of `operation_id` chosen by parameter `name` being `value`: a documented id the
+/// sandbox answers with the case's example without having made it (`get_individual_screening`
+/// of the reference's `cftpi_05e27fc2-…`).
+pub(crate) fn by_parameter(
+    scenarios: &'static [Scenario<'static>],
+    operation_id: &str,
+    name: &str,
+    value: &str,
+) -> Option<&'static Scenario<'static>> {
+    scenarios.iter().find(|s| {
+        s.operation_id == operation_id && s.parameter(name).and_then(Value::as_str) == Some(value)
+    })
+}
+
 /// Sets the value at `pointer` (whose parent must be an object) in `value`; does nothing when
 /// the parent is missing, so a reshaped example cannot make a handler panic.
 pub(crate) fn put(value: &mut Value, pointer: &str, new: Value) {

@@ -12,6 +12,7 @@ mod id_card_multipart;
 mod image;
 mod nik;
 mod privacy;
+mod readme;
 mod retries;
 mod schemas;
 mod spec_docs;

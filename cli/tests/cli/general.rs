@@ -153,6 +153,20 @@ async fn a_stray_value_is_a_usage_error_that_does_not_repeat_it() {
 }
 
 #[tokio::test]
+async fn a_mistyped_subcommand_or_flag_gets_the_name_it_is_close_to() {
+    let run = kyc(&["iluma", "screen-individal"]).run().await;
+    run.failure(
+        2,
+        &["'screen-individal'", "did you mean 'screen-individual'"],
+    );
+    let run = kyc(&["kredibel", "verify-biometric", "--face-imag", "selfie.jpg"])
+        .run()
+        .await;
+    run.failure(2, &["'--face-imag'", "did you mean '--face-image'"]);
+    run.stderr_never_shows(&["selfie.jpg"]);
+}
+
+#[tokio::test]
 async fn no_subcommand_prints_the_help_and_exits_2() {
     let run = kyc(&["iluma"]).run().await;
     assert_eq!(run.code, 2);

@@ -379,15 +379,18 @@ async fn objects_are_given_as_json_and_numbers_are_checked() {
         .args(&["--addresses", r#"{"country": "ID"}"#])
         .run()
         .await;
-    not_a_list.failure(2, &["addresses: wrong type (map), expected a sequence"]);
+    not_a_list.failure(2, &["--addresses: wrong type (map), expected a sequence"]);
     let not_json = command
         .clone()
         .args(&["--addresses", "Jakarta"])
         .run()
         .await;
-    not_json.failure(2, &["addresses", "--addresses is not JSON"]);
+    not_json.failure(2, &["--addresses: not JSON"]);
     not_json.stderr_never_shows(&["Jakarta"]);
     let not_a_number = command.args(&["--score-threshold", "high"]).run().await;
-    not_a_number.failure(2, &["score_threshold: must be a whole number"]);
+    not_a_number.failure(
+        2,
+        &["--score-threshold (score_threshold): must be a whole number"],
+    );
     assert_eq!(sandbox.requests().count("screen_individual"), 1);
 }

@@ -154,8 +154,42 @@ async fn a_bad_nik_is_refused_before_sending() {
     assert_eq!(sandbox.requests().total(), 0);
 }
 
+/// The value is in the wrong form: the message names the flag and the form the spec asks for
+/// (from the spec's `format`), never the value.
 #[tokio::test]
-async fn a_missing_required_field_is_named_and_nothing_is_sent() {
+async fn a_malformed_date_names_the_expected_form() {
+    let sandbox = sandbox().await;
+    let files = Files::new();
+    let (face, card) = images(&files);
+    let run = kyc(&[
+        "kredibel",
+        "issue-certificate",
+        "--url",
+        &sandbox.kredibel_url(),
+    ])
+    .args(&["--identity-id", NIK, "--full-name", NAME])
+    .args(&[
+        "--birth-date",
+        "06-07-1990",
+        "--email-address",
+        "test@email.com",
+    ])
+    .args(&["--phone-number", "621234567890"])
+    .arg_path("--face-image", &face)
+    .arg_path("--identity-image", &card)
+    .keys()
+    .run()
+    .await;
+    run.failure(
+        2,
+        &["--birth-date (birthDate): is not a date in the form YYYY-MM-DD"],
+    );
+    run.stderr_never_shows(&["06-07-1990", NIK, NAME]);
+    assert_eq!(sandbox.requests().total(), 0);
+}
+
+#[tokio::test]
+async fn a_missing_required_field_is_named_by_its_flag_and_nothing_is_sent() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, _) = images(&files);
@@ -169,7 +203,7 @@ async fn a_missing_required_field_is_named_and_nothing_is_sent() {
     .keys()
     .run()
     .await;
-    run.failure(2, &["identityId: required"]);
+    run.failure(2, &["--identity-id (identityId): required"]);
     assert_eq!(sandbox.requests().total(), 0);
 }
 

@@ -5,4 +5,5 @@
 mod general;
 mod iluma;
 mod kredibel;
+mod readme;
 mod support;

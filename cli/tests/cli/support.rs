@@ -33,6 +33,7 @@ pub(crate) struct Kyc {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Vec<u8>,
+    dir: Option<PathBuf>,
 }
 
 /// `kyc` with `args`, an empty environment and an empty stdin.
@@ -41,6 +42,7 @@ pub(crate) fn kyc(args: &[&str]) -> Kyc {
         args: args.iter().map(|a| a.to_string()).collect(),
         env: Vec::new(),
         stdin: Vec::new(),
+        dir: None,
     }
 }
 
@@ -70,6 +72,12 @@ impl Kyc {
             .env("ILUMA_API_KEY", ILUMA_KEY)
     }
 
+    /// The folder the child runs in (relative file arguments are read from it).
+    pub(crate) fn dir(mut self, dir: &Path) -> Self {
+        self.dir = Some(dir.to_path_buf());
+        self
+    }
+
     /// What the child reads on stdin.
     pub(crate) fn stdin(mut self, bytes: &[u8]) -> Self {
         self.stdin = bytes.to_vec();
@@ -78,7 +86,11 @@ impl Kyc {
 
     /// Runs the binary to its end, at most [`TIMEOUT`].
     pub(crate) async fn run(self) -> Run {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kyc"))
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kyc"));
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        let mut child = command
             .args(&self.args)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)))
@@ -170,6 +182,11 @@ impl Files {
         ));
         std::fs::create_dir_all(&dir).expect("temporary folder");
         Self { dir }
+    }
+
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.dir
     }
 
     /// Writes `bytes` to `name` in the folder; its path.

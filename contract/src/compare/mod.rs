@@ -138,12 +138,10 @@ pub(crate) fn compare(old: Document<'_>, new: Document<'_>) -> Vec<Change> {
             Rule::OperationRemoved,
             old_op.location(),
             None,
-            format!(
-                "operation removed: callers get an error from the server, and the method `Client::{}` disappears",
-                old_op.id()
-            ),
+            "operation removed: callers get an error from the server".to_string(),
             String::new(),
         );
+        walker.also_rust(format!("the method `Client::{}` disappears", old_op.id()));
         walker.scope(start, old_op);
     }
     let operation_findings = std::mem::take(&mut walker.findings);
@@ -226,6 +224,15 @@ impl<'a> Walker<'a> {
                     ctx.slot.clone(),
                 );
             }
+        }
+    }
+
+    /// Notes what the change just recorded does to the generated Rust code (a field, method or
+    /// builder argument that disappears or is renamed), so a change that breaks the wire and
+    /// Rust code alike shows and counts both (see [`crate::Counts`]).
+    fn also_rust(&mut self, effect: String) {
+        if let Some(finding) = self.findings.last_mut() {
+            finding.change.rust_effect.get_or_insert(effect);
         }
     }
 

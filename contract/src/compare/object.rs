@@ -124,17 +124,22 @@ impl<'a> Walker<'a> {
                         Rule::RequestPropertyRenamed,
                         Rule::ResponsePropertyRenamed,
                     );
-                    let what = format!(
-                        "renamed to `{to}` (same schema): the JSON name changes, and the Rust field `{old_field}` becomes `{}`",
-                        to.to_snake_case()
-                    );
+                    let what = format!("renamed to `{to}` (same schema): the JSON name changes");
                     self.emit(&pctx, rule, "", property_pointer(&old.pointer, name), what);
+                    self.also_rust(format!(
+                        "the Rust field `{old_field}` becomes `{}`",
+                        to.to_snake_case()
+                    ));
                 }
                 None => {
-                    let why = match ctx.direction {
-                        Direction::Request => "callers still send it",
-                        Direction::Response => {
-                            "callers reading it get nothing, and decoding fails if it was required"
+                    // The old revision says whether the field was required: say what follows.
+                    let why = match (ctx.direction, old_req.contains(name.as_str())) {
+                        (Direction::Request, _) => "callers still send it",
+                        (Direction::Response, true) => {
+                            "it was required: clients built from the old spec fail to decode a response without it"
+                        }
+                        (Direction::Response, false) => {
+                            "it was optional: clients built from the old spec still decode the response, and callers reading the field get nothing"
                         }
                     };
                     let rule = self.pick(
@@ -142,8 +147,9 @@ impl<'a> Walker<'a> {
                         Rule::RequestPropertyRemoved,
                         Rule::ResponsePropertyRemoved,
                     );
-                    let what = format!("removed ({why}); the Rust field `{old_field}` disappears");
+                    let what = format!("removed ({why})");
                     self.emit(&pctx, rule, "", property_pointer(&old.pointer, name), what);
+                    self.also_rust(format!("the Rust field `{old_field}` disappears"));
                 }
             }
         }

@@ -137,19 +137,21 @@ impl<'a> Walker<'a> {
             let (location, name) = key;
             let loc = format!("{base}.parameters.{location}.{name}");
             let method = name.to_snake_case();
-            let (rule, what) = match renames.get(*key) {
+            let (rule, what, effect) = match renames.get(*key) {
                 Some(to) => (
                     Rule::ParameterRenamed,
                     format!(
-                        "{location} parameter `{name}` renamed to `{to}` (same schema): callers send the old name, and the builder method `{method}` becomes `{}`",
+                        "{location} parameter `{name}` renamed to `{to}` (same schema): callers send the old name"
+                    ),
+                    format!(
+                        "the builder method `{method}` becomes `{}`",
                         to.to_snake_case()
                     ),
                 ),
                 None => (
                     Rule::ParameterRemoved,
-                    format!(
-                        "{location} parameter `{name}` removed: callers still send it, and the builder method `{method}` disappears"
-                    ),
+                    format!("{location} parameter `{name}` removed: callers still send it"),
+                    format!("the builder method `{method}` disappears"),
                 ),
             };
             self.push(
@@ -159,6 +161,7 @@ impl<'a> Walker<'a> {
                 what,
                 loc,
             );
+            self.also_rust(effect);
         }
         let renamed_to: BTreeSet<(&String, &String)> = renames
             .iter()

@@ -102,7 +102,7 @@ fn block_style_spec_annotates_each_line() {
         "::notice file=new.yaml,line=22,title=request-parameter-added-optional::Compatible in `find_thing` — new optional query parameter `sort` (new builder method `sort`)",
         "::error file=new.yaml,line=42,title=response-enum-value-removed::Breaking (Rust) in `find_thing` — response 200 field `status`: enum value `archived` removed; the wire is fine, but the variant `ThingStatus::Archived` of `ThingStatus` disappears",
         "::error file=new.yaml,line=42,title=response-enum-value-added::Breaking (wire) in `find_thing` — response 200 field `status`: enum value `frozen` added; the generated enum `ThingStatus` is closed, so clients built from the old spec fail to decode a response carrying it",
-        "::error file=new.yaml,line=37,title=response-property-removed::Breaking (wire) in `find_thing` — response 200 field `note`: removed (callers reading it get nothing, and decoding fails if it was required); the Rust field `note` disappears (not in the new revision: shown at its nearest surviving parent, `#/components/schemas/Thing/properties`)",
+        "::error file=new.yaml,line=37,title=response-property-removed::Breaking (wire) in `find_thing` — response 200 field `note`: removed (it was optional: clients built from the old spec still decode the response, and callers reading the field get nothing). Generated code: the Rust field `note` disappears (not in the new revision: shown at its nearest surviving parent, `#/components/schemas/Thing/properties`)",
     ];
     assert_eq!(annotations, expected, "{annotations:#?}");
 }

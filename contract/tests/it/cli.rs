@@ -135,7 +135,7 @@ fn kredibel_three_changes_exit_1() {
         "**Breaking (wire)**",
         "**Breaking (Rust)**",
         "**Compatible**",
-        "`response-enum-value-added`",
+        "`request-constraint-tightened`",
         "`operation-id-renamed`",
         "`request-property-added-optional`",
     ] {
@@ -166,7 +166,12 @@ fn json_format_is_machine_readable() {
     assert_eq!(json["verdict"], "breaking");
     assert_eq!(
         json["counts"],
-        serde_json::json!({"breaking_wire": 1, "breaking_rust": 1, "compatible": 1})
+        serde_json::json!({
+            "breaking_wire": 1,
+            "breaking_rust": 1,
+            "breaking_wire_and_rust": 0,
+            "compatible": 1
+        })
     );
     assert_eq!(json["semver"]["bump"], "minor");
     let change = &json["vendors"][0]["changes"][0];

@@ -436,3 +436,53 @@ fn recursive_schema_terminates() {
     // maxLength turns `String` into a validated newtype: breaking for Rust callers.
     assert_eq!(report.changes().next().unwrap().class, Class::BreakingRust);
 }
+
+/// A field removed from a response breaks the wire and Rust code alike: the change says what
+/// the old revision knew (required or not), names the Rust field that disappears, and the
+/// verdict counts it for Rust callers too.
+#[test]
+fn removed_response_field_counts_for_rust_callers_and_says_whether_it_was_required() {
+    let old = resp(
+        "{type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}",
+    );
+    let report = crate::support::report(&old, &resp(STR_REQ));
+    let change = report.changes().next().expect("one change");
+    assert_eq!(
+        (change.rule, change.class),
+        (Rule::ResponsePropertyRemoved, WIRE)
+    );
+    assert!(
+        change.message.ends_with(
+            "removed (it was required: clients built from the old spec fail to decode a response without it)"
+        ),
+        "{}",
+        change.message
+    );
+    assert_eq!(
+        change.rust_effect.as_deref(),
+        Some("the Rust field `b` disappears")
+    );
+    assert_eq!(
+        report.verdict(),
+        "**Breaking** — 1 breaking on the wire, 1 breaking for Rust callers (1 of them also on the wire), 0 compatible"
+    );
+    let counts = report.counts();
+    assert_eq!(
+        (
+            counts.breaking_wire,
+            counts.breaking_rust,
+            counts.breaking_wire_and_rust
+        ),
+        (1, 0, 1)
+    );
+    let optional = crate::support::report(
+        &resp("{type: object, properties: {a: {type: string}, b: {type: integer}}}"),
+        &resp(STR),
+    );
+    let change = optional.changes().next().expect("one change");
+    assert!(
+        change.message.contains("it was optional"),
+        "{}",
+        change.message
+    );
+}

@@ -1,5 +1,6 @@
 //! CFT + PEP screening of individuals and entities over the built-in [`watchlist`], the
-//! stored screenings (get by id) and the watchlist records they found (get listing).
+//! stored screenings (get by id; the spec's documented ids too) and the watchlist records they
+//! found (get listing).
 //!
 //! Docs: the reference's "CFT + PEP Individual", "CFT + PEP Entity" and "Get by id" sections
 //! (<https://docs.iluma.ai/#cft-pep-individual>, `#cft-pep-entity`, `#cft-pep-individual-get-by-id`,
@@ -12,7 +13,7 @@ use std::sync::Mutex;
 
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,8 +21,8 @@ use serde_json::Value;
 use super::watchlist::{self, Profile, ProfileKind, Scope, WatchlistDate};
 use super::{SimulatedState, accept, errors, json_body};
 use crate::app::AppState;
-use crate::spec;
 use crate::validation::as_integer;
+use crate::{scenarios, spec};
 
 /// Screenings kept before the oldest are forgotten.
 const MAX_STORED: usize = 10_000;
@@ -418,7 +419,7 @@ pub(crate) async fn get_individual(
     }
     match app.iluma.screenings.get(&id) {
         Some(Stored::Individual(screening)) => Json(screening).into_response(),
-        _ => errors::not_found(),
+        _ => documented("get_individual_screening", &id),
     }
 }
 
@@ -433,7 +434,17 @@ pub(crate) async fn get_entity(
     }
     match app.iluma.screenings.get(&id) {
         Some(Stored::Entity(screening)) => Json(screening).into_response(),
-        _ => errors::not_found(),
+        _ => documented("get_entity_screening", &id),
+    }
+}
+
+/// A screening the sandbox did not make: the answer of the spec's case for this id (the
+/// reference's get-by-id examples, so the documented ids work on a fresh sandbox), else 404.
+fn documented(operation_id: &str, id: &str) -> Response {
+    let case = scenarios::by_parameter(scenarios::iluma(), operation_id, "id", id);
+    match case.and_then(|case| Some((StatusCode::from_u16(case.status).ok()?, case.response?))) {
+        Some((status, example)) => (status, Json(example)).into_response(),
+        None => errors::not_found(),
     }
 }
 

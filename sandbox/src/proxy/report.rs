@@ -151,8 +151,9 @@ impl Report {
             let total: u64 = counts.violations.values().sum();
             let _ = writeln!(
                 out,
-                "  {vendor} {operation}: {} exchanges, {total} violations",
-                counts.exchanges
+                "  {vendor} {operation}: {}, {}",
+                counted(counts.exchanges, "exchange"),
+                counted(total, "violation")
             );
             for ((direction, rule, decodes), n) in &counts.violations {
                 let decodes = if *decodes { " (decodes)" } else { "" };
@@ -165,6 +166,15 @@ impl Report {
     /// Flushes the report's sink.
     pub fn flush(&self) -> io::Result<()> {
         self.out.lock().unwrap_or_else(|p| p.into_inner()).flush()
+    }
+}
+
+/// `1 exchange`, `2 exchanges`, `0 violations`.
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -234,8 +244,8 @@ mod tests {
         assert_eq!(lines[1]["operation"], serde_json::Value::Null);
         assert_eq!(
             report.summary(),
-            "kyc-sandbox proxy summary\n  iluma (no operation): 0 exchanges, 1 violations\n    \
-             request operation: 1\n  iluma screen_individual: 2 exchanges, 1 violations\n    \
+            "kyc-sandbox proxy summary\n  iluma (no operation): 0 exchanges, 1 violation\n    \
+             request operation: 1\n  iluma screen_individual: 2 exchanges, 1 violation\n    \
              response enum (decodes): 1\n"
         );
     }

@@ -17,6 +17,7 @@ mod kredibel_certificate;
 mod kredibel_products;
 mod magic_reply;
 mod proxy;
+mod readme;
 mod robustness;
 mod scenarios;
 mod server;

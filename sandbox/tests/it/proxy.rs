@@ -21,7 +21,7 @@ use kyc_spec::{AuthScheme, ParameterLocation, Scenario, Spec};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::support::{ILUMA_KEY, KREDIBEL_KEY};
+use crate::support::{ILUMA_KEY, KREDIBEL_KEY, http_client};
 
 /// A scratch directory under the system's temp dir, removed when dropped.
 struct Scratch(PathBuf);
@@ -115,13 +115,6 @@ impl Run {
             proxy.shutdown().await;
         }
     }
-}
-
-/// A reqwest client (the workspace builds reqwest without a TLS crypto provider: ring is
-/// installed, as the clients do).
-fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
 }
 
 /// A sample image meeting `rule`.
@@ -690,7 +683,7 @@ async fn a_stub_vendor_s_differences_are_reported() {
     assert_no_leak(&run, &secrets);
     let summary = run.proxy().report().summary();
     assert!(
-        summary.contains("iluma get_api_keys: 1 exchanges, 3 violations"),
+        summary.contains("iluma get_api_keys: 1 exchange, 3 violations"),
         "{summary}"
     );
     assert!(
@@ -853,7 +846,7 @@ async fn the_proxy_binary_prints_its_urls_and_a_summary_on_sigterm() {
     assert_eq!(health.unwrap().status(), 200);
     assert!(exit.success(), "{exit:?}");
     assert!(
-        rest.contains("iluma get_health: 1 exchanges, 0 violations"),
+        rest.contains("iluma get_health: 1 exchange, 0 violations"),
         "{rest}"
     );
     assert_eq!(std::fs::read_to_string(&report).unwrap(), "");

@@ -398,11 +398,17 @@ impl SandboxProcess {
     /// Starts the binary with `env` added; its stderr is collected (see
     /// [`SandboxProcess::stop`]) when `capture_stderr`, else discarded.
     pub(crate) fn start(env: &[(&str, &str)], capture_stderr: bool) -> Self {
+        Self::start_with(&["--listen", "127.0.0.1:0"], env, capture_stderr)
+    }
+
+    /// Starts the binary with these arguments (which must make it listen); see
+    /// [`SandboxProcess::start`].
+    pub(crate) fn start_with(args: &[&str], env: &[(&str, &str)], capture_stderr: bool) -> Self {
         use std::io::{BufRead as _, Read as _};
         use std::process::{Command, Stdio};
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_kyc-sandbox"))
-            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(if capture_stderr {
@@ -471,4 +477,11 @@ impl Drop for SandboxProcess {
         }
         let _ = self.child.wait();
     }
+}
+
+/// A reqwest client (the workspace builds reqwest without a TLS crypto provider: ring is
+/// installed, as the clients do).
+pub(crate) fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }

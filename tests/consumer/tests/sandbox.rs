@@ -61,3 +61,33 @@ async fn a_refused_image_is_a_typed_error_that_names_the_field() {
     assert!(message.contains("faceImage"), "{message}");
     assert!(message.contains("102,400 bytes"), "{message}");
 }
+
+// The README's "Testing your code against the offline sandbox", as written there.
+#[tokio::test]
+async fn issues_a_certificate() {
+    let sandbox = kyc_sandbox::Sandbox::start().await.unwrap();
+    let kredibel = kyc_clients::kredibel::Client::with_api_key(
+        kyc_clients::Environment::Custom(sandbox.kredibel_url()),
+        "any-sandbox-key",
+    )
+    .unwrap();
+    // The documented sandbox NIKs give the documented outcomes (sandbox/README.md); `Image`
+    // draws an image the specs' limits accept.
+    let image = kyc_sandbox::samples::Image::jpeg(600, 800).bytes(150 * 1024);
+    let request = kyc_clients::kredibel::types::CertificateIssuanceRequest::builder()
+        .identity_id("1234567890111111") // the "Invalid NIK" scenario
+        .full_name("ASEP SUPRIYADI")
+        .birth_date("1990-07-06".parse::<chrono::NaiveDate>().unwrap())
+        .email_address("test@email.com")
+        .phone_number("621234567890")
+        .face_image(image.clone())
+        .identity_image(image);
+    let issued = kredibel
+        .issue_certificate()
+        .body(request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issued.data.status.to_string(), "not_verified");
+    assert_eq!(issued.data.reject_fields.len(), 1);
+}
