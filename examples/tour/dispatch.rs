@@ -64,6 +64,47 @@ impl Clients<'_> {
                     typed(operation_id, body()?)?;
                 answer(self.kredibel.verify_biometric().body(body).send().await)
             }
+            "compare_faces" => {
+                let body: kredibel::types::FaceComparisonRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.compare_faces().body(body).send().await)
+            }
+            "compare_handheld_faces" => {
+                let body: kredibel::types::HandheldFaceComparisonRequest =
+                    typed(operation_id, body()?)?;
+                answer(
+                    self.kredibel
+                        .compare_handheld_faces()
+                        .body(body)
+                        .send()
+                        .await,
+                )
+            }
+            "read_ktp" => {
+                let body: kredibel::types::KtpOcrRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.read_ktp().body(body).send().await)
+            }
+            "read_driver_license" => {
+                let body: kredibel::types::DriverLicenseOcrRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.read_driver_license().body(body).send().await)
+            }
+            "read_passport" => {
+                let body: kredibel::types::PassportOcrRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.read_passport().body(body).send().await)
+            }
+            "screen_account" => {
+                let body: kredibel::types::AccountScreeningRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.screen_account().body(body).send().await)
+            }
+            "get_billing_credit" => answer(self.kredibel.get_billing_credit().send().await),
+            "verify_demography" => {
+                let body: kredibel::types::DemographyVerificationRequest =
+                    typed(operation_id, body()?)?;
+                answer(self.kredibel.verify_demography().body(body).send().await)
+            }
+            "verify_full" => {
+                let body: kredibel::types::FullVerificationRequest = typed(operation_id, body()?)?;
+                answer(self.kredibel.verify_full().body(body).send().await)
+            }
             "get_health" => answer(self.iluma.get_health().send().await),
             "screen_individual" => {
                 let body: iluma::types::IndividualScreeningRequest = typed(operation_id, body()?)?;

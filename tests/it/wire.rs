@@ -77,6 +77,67 @@ async fn call(
                 .send()
                 .await,
         ),
+        "compare_faces" => outcome(
+            kredibel
+                .compare_faces()
+                .body(typed::<kredibel::types::FaceComparisonRequest>(body))
+                .send()
+                .await,
+        ),
+        "compare_handheld_faces" => outcome(
+            kredibel
+                .compare_handheld_faces()
+                .body(typed::<kredibel::types::HandheldFaceComparisonRequest>(
+                    body,
+                ))
+                .send()
+                .await,
+        ),
+        "read_ktp" => outcome(
+            kredibel
+                .read_ktp()
+                .body(typed::<kredibel::types::KtpOcrRequest>(body))
+                .send()
+                .await,
+        ),
+        "read_driver_license" => outcome(
+            kredibel
+                .read_driver_license()
+                .body(typed::<kredibel::types::DriverLicenseOcrRequest>(body))
+                .send()
+                .await,
+        ),
+        "read_passport" => outcome(
+            kredibel
+                .read_passport()
+                .body(typed::<kredibel::types::PassportOcrRequest>(body))
+                .send()
+                .await,
+        ),
+        "screen_account" => outcome(
+            kredibel
+                .screen_account()
+                .body(typed::<kredibel::types::AccountScreeningRequest>(body))
+                .send()
+                .await,
+        ),
+        "get_billing_credit" => outcome(kredibel.get_billing_credit().send().await),
+        "verify_demography" => outcome(
+            kredibel
+                .verify_demography()
+                .body(typed::<kredibel::types::DemographyVerificationRequest>(
+                    body,
+                ))
+                .send()
+                .await,
+        ),
+        "verify_full" => outcome(
+            kredibel
+                .verify_full()
+                .body(typed::<kredibel::types::FullVerificationRequest>(body))
+                .send()
+                .await,
+        ),
         "get_health" => outcome(iluma.get_health().send().await),
         "get_callback_authentication_token" => {
             outcome(iluma.get_callback_authentication_token().send().await)
@@ -317,7 +378,7 @@ async fn every_operation_sends_what_the_spec_says_and_decodes_every_documented_b
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         called.len(),
-        11,
+        vendors().iter().map(|v| v.operations.len()).sum::<usize>(),
         "every operation of both specs is exercised: {called:?}"
     );
 }

@@ -228,6 +228,12 @@ fn request(
         }
         return builder.multipart(form);
     }
+    // A scenario's images are the spec's samples, with the case's trigger comment if it has one.
+    if let Some(request) =
+        scenario.and_then(|s| kyc_sandbox::examples::scenario_request(spec, s).ok())
+    {
+        return builder.json(&request.body);
+    }
     for (field, rule) in &images {
         if fields.contains_key(*field) {
             let encoded = base64::engine::general_purpose::STANDARD.encode(sample(rule));
