@@ -467,3 +467,68 @@ fn a_production_iluma_key_is_refused_for_a_local_sandbox() {
     .unwrap_err();
     assert!(err.to_string().contains("iluma_development_"), "{err}");
 }
+
+/// One client, two hosts: each operation goes to its host's base URL (the spec's `x-host`
+/// servers), a custom URL serves every host (as the offline sandbox does), and
+/// `ClientOptions::with_host` points one host elsewhere; a host the spec does not name is
+/// refused when the client is built.
+#[tokio::test]
+async fn each_operation_goes_to_its_host() {
+    let (synapses, vision) = (CaptureServer::start().await, CaptureServer::start().await);
+    let spec = kredibel::spec();
+    let hosts: Vec<&str> = spec.hosts().iter().map(|(name, _)| *name).collect();
+    assert_eq!(hosts, ["synapses", "vision"]);
+    assert_eq!(
+        spec.operation("compare_faces").unwrap().host(),
+        Some("vision")
+    );
+    assert_eq!(spec.operation("get_billing_credit").unwrap().host(), None);
+
+    let options = kyc_clients::ClientOptions {
+        retry: kyc_clients::RetryPolicy::none(),
+        ..Default::default()
+    }
+    .with_host("vision", &vision.base_url);
+    let client = kredibel::Client::with_options(
+        Environment::Custom(synapses.base_url.clone()),
+        "kredibel-key",
+        options.clone(),
+    )
+    .unwrap();
+    synapses.reply_with(
+        200,
+        json!({"message": "ok", "data": {"amount": 1, "updatedAt": 1}}),
+    );
+    let _ = client.get_billing_credit().send().await;
+    vision.reply_with(
+        200,
+        json!({"message": "ok", "data": {"similarity": 1.0, "matched": true}}),
+    );
+    let body: kredibel::types::FaceComparisonRequest =
+        crate::support::example_request(kyc_sandbox::spec::kredibel(), "compare_faces");
+    let _ = client.compare_faces().body(body).send().await;
+    let on = |server: &CaptureServer| -> Vec<String> {
+        let requests = server.requests.lock().unwrap();
+        requests.iter().map(|r| r.uri.path().to_string()).collect()
+    };
+    assert_eq!(on(&synapses), ["/v1/billing/credit"]);
+    assert_eq!(on(&vision), ["/v1/face/verification"]);
+    assert!(
+        vision.last().headers.contains_key("authorization"),
+        "the same credentials"
+    );
+
+    let unknown = kredibel::Client::with_options(
+        Environment::Sandbox,
+        "kredibel-key",
+        kyc_clients::ClientOptions::default().with_host("ocr", "https://x.example"),
+    );
+    let Err(refused) = unknown else {
+        panic!("a host the spec does not name is refused")
+    };
+    let message = refused.to_string();
+    assert!(
+        message.contains("`ocr`") && message.contains("synapses, vision"),
+        "{message}"
+    );
+}
