@@ -38,12 +38,14 @@ fn outcome<T: Serialize, E: Serialize + std::fmt::Debug>(
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: &Option<Value>) -> T {
-    serde_json::from_value(value.clone().expect("this operation has a request example")).unwrap()
+/// Every generated operation by its id (kyc-codegen, written by build.rs).
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/kredibel_dispatch.rs"));
+    include!(concat!(env!("OUT_DIR"), "/iluma_dispatch.rs"));
 }
 
-/// The only per-operation code: how to call each operation with a request example and the
-/// spec's parameter examples.
+/// Calls an operation with a request example and the spec's parameter examples: through the
+/// builder kyc-codegen generated (by `operationId`), or the hand-written multipart one.
 async fn call(
     operation_id: &str,
     server: &CaptureServer,
@@ -56,126 +58,20 @@ async fn call(
     let iluma =
         iluma::Client::with_api_key(Environment::Custom(server.base_url.clone()), ILUMA_KEY)
             .unwrap();
-    let param = |name: &str| {
-        params
-            .get(name)
-            .cloned()
-            .expect("the spec gives an example")
-    };
-    match operation_id {
-        "issue_certificate" => outcome(
-            kredibel
-                .issue_certificate()
-                .body(typed::<kredibel::types::CertificateIssuanceRequest>(body))
-                .send()
-                .await,
-        ),
-        "verify_biometric" => outcome(
-            kredibel
-                .verify_biometric()
-                .body(typed::<kredibel::types::BiometricVerificationRequest>(body))
-                .send()
-                .await,
-        ),
-        "compare_faces" => outcome(
-            kredibel
-                .compare_faces()
-                .body(typed::<kredibel::types::FaceComparisonRequest>(body))
-                .send()
-                .await,
-        ),
-        "compare_handheld_faces" => outcome(
-            kredibel
-                .compare_handheld_faces()
-                .body(typed::<kredibel::types::HandheldFaceComparisonRequest>(
-                    body,
-                ))
-                .send()
-                .await,
-        ),
-        "read_ktp" => outcome(
-            kredibel
-                .read_ktp()
-                .body(typed::<kredibel::types::KtpOcrRequest>(body))
-                .send()
-                .await,
-        ),
-        "read_driver_license" => outcome(
-            kredibel
-                .read_driver_license()
-                .body(typed::<kredibel::types::DriverLicenseOcrRequest>(body))
-                .send()
-                .await,
-        ),
-        "read_passport" => outcome(
-            kredibel
-                .read_passport()
-                .body(typed::<kredibel::types::PassportOcrRequest>(body))
-                .send()
-                .await,
-        ),
-        "screen_account" => outcome(
-            kredibel
-                .screen_account()
-                .body(typed::<kredibel::types::AccountScreeningRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_billing_credit" => outcome(kredibel.get_billing_credit().send().await),
-        "verify_demography" => outcome(
-            kredibel
-                .verify_demography()
-                .body(typed::<kredibel::types::DemographyVerificationRequest>(
-                    body,
-                ))
-                .send()
-                .await,
-        ),
-        "verify_full" => outcome(
-            kredibel
-                .verify_full()
-                .body(typed::<kredibel::types::FullVerificationRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_health" => outcome(iluma.get_health().send().await),
-        "get_callback_authentication_token" => {
-            outcome(iluma.get_callback_authentication_token().send().await)
-        }
-        "get_api_keys" => outcome(
-            iluma
-                .get_api_keys()
-                .business_id(param("business_id"))
-                .token(param("token"))
-                .send()
-                .await,
-        ),
-        "screen_individual" => outcome(
-            iluma
-                .screen_individual()
-                .body(typed::<iluma::types::IndividualScreeningRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_individual_screening" => outcome(
-            iluma
-                .get_individual_screening()
-                .id(param("id"))
-                .send()
-                .await,
-        ),
-        "screen_entity" => outcome(
-            iluma
-                .screen_entity()
-                .body(typed::<iluma::types::EntityScreeningRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_entity_screening" => {
-            outcome(iluma.get_entity_screening().id(param("id")).send().await)
-        }
-        "get_cft_pep_listing" => outcome(iluma.get_cft_pep_listing().id(param("id")).send().await),
-        "verify_id_card" => outcome(
+    let parameters: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let sent =
+        match generated::kredibel::send(&kredibel, operation_id, &parameters, body.clone()).await {
+            Some(sent) => Some(sent),
+            None => generated::iluma::send(&iluma, operation_id, &parameters, body.clone()).await,
+        };
+    match sent {
+        Some(Ok((status, body))) if status < 400 => Outcome::Success(body),
+        Some(Ok((status, body))) => Outcome::ErrorBody(status, body),
+        Some(Err(problem)) => Outcome::Other(problem),
+        None if operation_id == "verify_id_card" => outcome(
             iluma
                 .verify_id_card()
                 .name("penito kristian")
@@ -184,7 +80,7 @@ async fn call(
                 .send()
                 .await,
         ),
-        other => panic!("no call written for operation `{other}`: add it to wire::call"),
+        None => panic!("no generated builder for `{operation_id}` and none written by hand"),
     }
 }
 
