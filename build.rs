@@ -64,6 +64,19 @@ fn main() {
                 ] {
                     write(&out_dir.join(format!("{name}_{suffix}")), contents);
                 }
+                // Every operation by id, for the tour and the tests (never compiled by the
+                // library): the spec again, from the JSON just written.
+                match kyc_codegen::dispatch_source_of(
+                    &generated,
+                    "kyc_clients",
+                    &vendor.hand_written,
+                ) {
+                    Ok(dispatch) => write(&out_dir.join(format!("{name}_dispatch.rs")), &dispatch),
+                    Err(error) => {
+                        eprintln!("{error}");
+                        failed = true;
+                    }
+                }
             }
             Err(errors) => {
                 eprintln!("{errors}");

@@ -309,8 +309,9 @@ fn strip_option(rust: &str) -> &str {
         .unwrap_or(rust)
 }
 
-/// The JSON pointers of every response body schema and callback payload schema.
-fn response_roots(document: &Value) -> Vec<String> {
+/// The JSON pointers of every response body schema and callback payload schema (a response
+/// written as a `$ref` under `/components/responses/...`, once).
+pub(crate) fn response_roots(document: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let paths = document.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {

@@ -23,6 +23,7 @@
 
 mod catalog;
 mod check;
+mod dispatch;
 mod expected;
 mod narrow;
 mod tolerant;
@@ -30,6 +31,7 @@ mod tolerant;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{OperationSummary, operation_summaries, pii_replacements};
+pub use dispatch::{dispatch_source, dispatch_source_of};
 pub use kyc_spec::load::{load_spec, parse_spec};
 pub use kyc_spec::{SpecError, SpecErrors};
 

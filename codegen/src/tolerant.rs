@@ -333,56 +333,14 @@ fn check_variants(file: &str, at: &str, node: &Value, problems: &mut Vec<SpecErr
 /// Every schema node a response body or callback payload can hold, with its JSON pointer
 /// (component schemas once, under `/components/schemas/...`).
 fn response_schemas(document: &Value) -> Vec<(String, &Value)> {
-    let mut roots: Vec<(String, &Value)> = Vec::new();
-    let paths = document.get("paths").and_then(Value::as_object);
-    for (path, item) in paths.into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let at = format!("/paths/{}/{method}", refs::escape(path));
-            let responses = op.get("responses").and_then(Value::as_object);
-            for (status, response) in responses.into_iter().flatten() {
-                let pointer = format!("{at}/responses/{}", refs::escape(status));
-                let response = refs::resolve(document, response);
-                push_content(&mut roots, &pointer, response);
-            }
-            let callbacks = op.get("callbacks").and_then(Value::as_object);
-            for (name, callback) in callbacks.into_iter().flatten() {
-                for (expression, cb_item) in callback.as_object().into_iter().flatten() {
-                    for (cb_method, cb_op) in cb_item.as_object().into_iter().flatten() {
-                        let pointer = format!(
-                            "{at}/callbacks/{}/{}/{cb_method}/requestBody",
-                            refs::escape(name),
-                            refs::escape(expression)
-                        );
-                        if let Some(body) = cb_op.get("requestBody") {
-                            push_content(&mut roots, &pointer, refs::resolve(document, body));
-                        }
-                    }
-                }
-            }
-        }
-    }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for (pointer, schema) in roots {
-        collect(document, schema, pointer, &mut seen, &mut out, 0);
-    }
-    out
-}
-
-fn push_content<'a>(roots: &mut Vec<(String, &'a Value)>, at: &str, holder: &'a Value) {
-    for (media, content) in holder
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(schema) = content.get("schema") {
-            roots.push((
-                format!("{at}/content/{}/schema", refs::escape(media)),
-                schema,
-            ));
+    for pointer in crate::expected::response_roots(document) {
+        if let Some(schema) = document.pointer(&pointer) {
+            collect(document, schema, pointer, &mut seen, &mut out, 0);
         }
     }
+    out
 }
 
 fn collect<'a>(

@@ -6,9 +6,10 @@
 //!
 //! Starts the `kyc-sandbox` in this process on 127.0.0.1 and walks, through the generated
 //! clients, every documented scenario of the specs (`x-scenarios`: Kredibel certificate
-//! issuance and biometric verification, Iluma health, screening, watchlist records, KTP
-//! verification and the magic replies), then what the sandbox adds (the email/phone rule,
-//! image limits and triggers, stored screenings, callbacks, API keys, rate limit and faults).
+//! issuance, face comparison, KTP/SIM/passport OCR, account screening, billing credit and the
+//! identity verifications; Iluma health, screening, watchlist records, KTP verification and
+//! the magic replies), then what the sandbox adds (the email/phone rule, image limits and
+//! triggers, stored screenings, callbacks, API keys, rate limit and faults).
 //! One line per scenario — the documented outcome and the actual one only when they differ —
 //! then a summary; exits non-zero if any differ. `RUST_LOG` turns on logs (to stderr). The
 //! clients' one warning per deprecated operation (`kyc.deprecated`) is a line of the tour, not
@@ -114,6 +115,15 @@ fn operation_label(operation_id: &str) -> &str {
     match operation_id {
         "issue_certificate" => "certificate",
         "verify_biometric" => "biometric",
+        "compare_faces" => "face comparison",
+        "compare_handheld_faces" => "handheld face comparison",
+        "read_ktp" => "KTP OCR",
+        "read_driver_license" => "SIM OCR",
+        "read_passport" => "passport OCR",
+        "screen_account" => "account screening",
+        "get_billing_credit" => "billing credit",
+        "verify_demography" => "demography",
+        "verify_full" => "full identity",
         "get_health" => "health",
         "screen_individual" => "screening",
         "screen_entity" => "screening",

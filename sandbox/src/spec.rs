@@ -58,7 +58,7 @@ mod tests {
     fn both_specs_load_with_every_operation() {
         assert_eq!(kredibel().vendor().name, "kredibel");
         assert_eq!(iluma().vendor().name, "iluma");
-        assert_eq!(kredibel().operations().len(), 2);
+        assert_eq!(kredibel().operations().len(), 11);
         assert_eq!(iluma().operations().len(), 9);
         let ktp = iluma().operation("verify_id_card").unwrap();
         assert!(ktp.has_parameter("x-magic-reply", ParameterLocation::Header));

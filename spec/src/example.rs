@@ -69,6 +69,13 @@ impl ImageSample {
     pub fn draw(&self) -> Vec<u8> {
         sample::Image::new(self.format, self.width, self.height).bytes(self.bytes)
     }
+
+    /// The image's file, commented `kyc-sandbox:<trigger>` (a sandbox trigger).
+    pub fn draw_with_trigger(&self, trigger: &str) -> Vec<u8> {
+        sample::Image::new(self.format, self.width, self.height)
+            .with_trigger(trigger)
+            .bytes(self.bytes)
+    }
 }
 
 /// A file part of a multipart request (an image field of `format: binary`).
@@ -133,13 +140,13 @@ pub fn valid_request(spec: &Spec, operation_id: &str) -> Result<ExampleRequest, 
 }
 
 /// The request a scenario sends (its example with `set` applied), its images swapped for
-/// real ones.
+/// real ones, each carrying the scenario's `trigger` comment when it has one.
 pub fn scenario_request(
     spec: &Spec,
     scenario: &Scenario<'_>,
 ) -> Result<ExampleRequest, ExampleError> {
     match &scenario.request {
-        Some(body) => with_sample_images(spec, scenario.operation_id, body),
+        Some(body) => draw_images(spec, scenario.operation_id, body, scenario.trigger),
         None => Err(ExampleError {
             operation_id: scenario.operation_id.to_string(),
             problem: format!("scenario `{}` has no request body", scenario.name),
@@ -154,6 +161,16 @@ pub fn with_sample_images(
     spec: &Spec,
     operation_id: &str,
     body: &Value,
+) -> Result<ExampleRequest, ExampleError> {
+    draw_images(spec, operation_id, body, None)
+}
+
+/// [`with_sample_images`], each image commented `kyc-sandbox:<trigger>` when a trigger is given.
+fn draw_images(
+    spec: &Spec,
+    operation_id: &str,
+    body: &Value,
+    trigger: Option<&str>,
 ) -> Result<ExampleRequest, ExampleError> {
     let error = |problem: String| ExampleError {
         operation_id: operation_id.to_string(),
@@ -182,7 +199,10 @@ pub fn with_sample_images(
             continue;
         }
         let image = ImageSample::meeting(&rule);
-        let bytes = image.draw();
+        let bytes = match trigger {
+            Some(trigger) => image.draw_with_trigger(trigger),
+            None => image.draw(),
+        };
         if multipart || is_binary(spec, schema, field) {
             out.remove(field);
             files.push(ExampleFile {

@@ -39,11 +39,21 @@ pub enum PiiKind {
     Image,
     /// `secret`: an API key, a token.
     Secret,
+    /// `bank-account`: a bank account number.
+    BankAccount,
+    /// `document-number`: the number of an identity document other than a KTP (a driving
+    /// licence, a passport).
+    DocumentNumber,
+    /// `ip-address`: an IP address a person used.
+    IpAddress,
+    /// `personal`: other personal data (religion, marital status, occupation; a value of a
+    /// shape the vendor does not document).
+    Personal,
 }
 
 impl PiiKind {
     /// Every kind, in the order above.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 12] = [
         Self::Nik,
         Self::Name,
         Self::BirthDate,
@@ -52,6 +62,10 @@ impl PiiKind {
         Self::Address,
         Self::Image,
         Self::Secret,
+        Self::BankAccount,
+        Self::DocumentNumber,
+        Self::IpAddress,
+        Self::Personal,
     ];
 
     /// The name `x-pii` uses.
@@ -65,6 +79,10 @@ impl PiiKind {
             Self::Address => "address",
             Self::Image => "image",
             Self::Secret => "secret",
+            Self::BankAccount => "bank-account",
+            Self::DocumentNumber => "document-number",
+            Self::IpAddress => "ip-address",
+            Self::Personal => "personal",
         }
     }
 
@@ -79,6 +97,10 @@ impl PiiKind {
             Self::Address => "Address",
             Self::Image => "Image",
             Self::Secret => "Secret",
+            Self::BankAccount => "BankAccount",
+            Self::DocumentNumber => "DocumentNumber",
+            Self::IpAddress => "IpAddress",
+            Self::Personal => "Personal",
         }
     }
 
@@ -90,7 +112,8 @@ impl PiiKind {
     /// The masked form of one value of this kind, as logs and snapshots show it: enough to tell
     /// records apart, too little to identify anyone. A NIK keeps its first and last four digits
     /// (`1234********3456`), an email its domain, a phone its first two (country code) and last
-    /// two digits; a name or image only its length; a birth date, an address or a secret
+    /// two digits, a bank account its last two; a name, an image or a document number only its
+    /// length; a birth date, an address, an IP address, other personal data or a secret
     /// nothing.
     pub fn mask(self, value: &str) -> String {
         let chars = value.chars().count();
@@ -117,6 +140,13 @@ impl PiiKind {
             Self::Address => "[address]".to_string(),
             Self::Image => format!("[image: {chars} chars]"),
             Self::Secret => "[redacted]".to_string(),
+            Self::BankAccount if chars > 6 && value.is_ascii() => {
+                format!("{}{}", "*".repeat(chars - 2), &value[chars - 2..])
+            }
+            Self::BankAccount => format!("[bank account: {chars} chars]"),
+            Self::DocumentNumber => format!("[document number: {chars} chars]"),
+            Self::IpAddress => "[ip address]".to_string(),
+            Self::Personal => "[personal]".to_string(),
         }
     }
 

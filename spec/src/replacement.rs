@@ -25,8 +25,9 @@ impl PiiKind {
 
 /// The hand-written type that replaces the component schema `schema` (references not
 /// followed) in generated code, when it is a string or an integer marked `x-pii`: the kind's
-/// type for a string, `crate::Redacted<i64>` for an integer (a part of a birth date), wrapped
-/// in `Option` when the schema is `nullable`. Objects (an address) stay generated: their
+/// type for a string, `crate::Redacted<i64>` for an integer (a part of a birth date),
+/// `crate::Redacted<serde_json::Value>` for a schema without a `type` (a value whose shape the
+/// vendor does not document, kept whole), wrapped in `Option` when the schema is `nullable`. Objects (an address) stay generated: their
 /// fields are masked where the library prints them, and their personal fields are marked
 /// schemas of their own.
 pub fn pii_replacement(schema: &Value) -> Option<String> {
@@ -38,6 +39,9 @@ pub fn pii_replacement(schema: &Value) -> Option<String> {
             format => kind.replacement(format == Some("date")),
         },
         Some("integer") => "crate::Redacted<i64>",
+        None if schema.get("properties").is_none() && schema.get("items").is_none() => {
+            "crate::Redacted<serde_json::Value>"
+        }
         _ => return None,
     };
     Some(
@@ -105,6 +109,10 @@ mod tests {
         assert_eq!(
             pii_replacement(&json!({"type": "string", "format": "date", "x-pii": "birth-date"})),
             Some("crate::Redacted<chrono::NaiveDate>".to_string())
+        );
+        assert_eq!(
+            pii_replacement(&json!({"x-pii": "personal", "description": "any shape"})),
+            Some("crate::Redacted<serde_json::Value>".to_string())
         );
         assert_eq!(
             pii_replacement(&json!({"type": "string", "x-pii": "email"})),

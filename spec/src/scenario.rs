@@ -15,6 +15,7 @@
 //!       request: id_card            # another request example, ...
 //!       set: {id_card_number: "3275031210930021"}   # ... with these fields changed
 //!       parameters: {x-magic-reply: FAILED}         # path, query or header values
+//!       trigger: no_face_detected   # every image of the request carries `kyc-sandbox:<trigger>`
 //!       status: 404                 # the answer's status (200 when absent)
 //!       response: data_not_found    # the answer's example (the case's name when absent)
 //!       x-undocumented: true        # the sandbox's choice, not the vendor's (say why in `description`)
@@ -42,6 +43,10 @@ pub struct Scenario<'a> {
     pub request: Option<Value>,
     /// Path, query and header values, by parameter name.
     pub parameters: Vec<(&'a str, &'a Value)>,
+    /// The sandbox trigger every image of the request carries as its comment
+    /// (`kyc-sandbox:<trigger>`, see [`crate::image::sample::TRIGGER_PREFIX`]): how a case
+    /// chooses an outcome that only the picture could (no face, no card, a similarity).
+    pub trigger: Option<&'a str>,
     /// The status the sandbox answers with.
     pub status: u16,
     /// The documented answer (the response example), if the spec gives one.
@@ -205,12 +210,22 @@ impl Spec {
                     .flatten()
                     .map(|(k, v)| (k.as_str(), v))
                     .collect();
+                let trigger = match case.get("trigger") {
+                    None => None,
+                    Some(Value::String(trigger)) if !trigger.is_empty() => Some(trigger.as_str()),
+                    Some(_) => {
+                        return Err(error(
+                            "has a `trigger` that is not a non-empty string (the text after `kyc-sandbox:`)".into(),
+                        ));
+                    }
+                };
                 Ok(Scenario {
                     operation_id: &operation.id,
                     name,
                     summary,
                     request,
                     parameters,
+                    trigger,
                     status,
                     response,
                     outcome: self.scenario_outcome_for(operation_id, status),

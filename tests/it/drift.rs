@@ -527,4 +527,26 @@ async fn a_deprecated_operation_warns_once_per_process() {
     assert_eq!(events[0]["operation"], "verify_biometric");
     assert_eq!(events[0]["sunset"], "not announced");
     assert!(!format!("{events:?}").contains(NIK));
+
+    // Every other operation the spec marks deprecated warns too (demography, full
+    // verification): the hook reads the mark, no list of operations.
+    let deprecated: Vec<&str> = kredibel::spec()
+        .operations()
+        .iter()
+        .filter(|op| op.deprecated && op.id != "verify_biometric")
+        .map(|op| op.id.as_str())
+        .collect();
+    assert_eq!(deprecated, ["verify_demography", "verify_full"]);
+    let demography: kredibel::types::DemographyVerificationRequest =
+        crate::support::example_request(kyc_sandbox::spec::kredibel(), "verify_demography");
+    let full: kredibel::types::FullVerificationRequest =
+        crate::support::example_request(kyc_sandbox::spec::kredibel(), "verify_full");
+    let _ = client.verify_demography().body(demography).send().await;
+    let _ = client.verify_full().body(full).send().await;
+    let warned: Vec<String> = deprecations
+        .take()
+        .iter()
+        .map(|e| e["operation"].clone())
+        .collect();
+    assert_eq!(warned, deprecated);
 }

@@ -79,11 +79,26 @@ const PERSONAL_KEYS: &[&str] = &[
 ];
 
 /// `(schema, key)` pairs that match [`PERSONAL_KEYS`] but hold no personal data: a business
-/// entity's names (companies, on the request side not marked either), and the stand-in key
-/// of Kredibel's validation body (`{"fieldName": ["Unknown field."]}`, reasons, not values).
+/// entity's names (companies, on the request side not marked either), the stand-in key of
+/// Kredibel's validation body (`{"fieldName": ["Unknown field."]}`, reasons, not values),
+/// Kredibel's similarity scores (`fullNameSimilarity`), and the institutions and places
+/// Kredibel's account screening names (a bank and its branch, a carrier, a country or region,
+/// a network operator).
 fn not_personal(schema: &str, key: &str) -> bool {
+    const INSTITUTIONS: &[&str] = &[
+        "bankName",
+        "bankRegionName",
+        "bankBranchName",
+        "bankBranchAddress",
+        "providerName",
+        "countryName",
+        "regionName",
+        "asname",
+    ];
     (schema.starts_with("Entity") && ["name", "names", "business_name"].contains(&key))
         || key == "fieldName"
+        || key.ends_with("Similarity")
+        || INSTITUTIONS.contains(&key)
 }
 
 /// Every scalar under `value`, as text.
@@ -120,13 +135,27 @@ fn at_path(value: &serde_json::Value, segments: &[&str], out: &mut Vec<String>) 
     }
 }
 
-/// The string values under keys that name personal data (see [`PERSONAL_KEYS`]).
+/// Whether `value` is an object, or a list holding one: its own keys say what it holds.
+fn holds_objects(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(_) => true,
+        serde_json::Value::Array(items) => items.iter().any(holds_objects),
+        _ => false,
+    }
+}
+
+/// The string values under keys that name personal data (see [`PERSONAL_KEYS`]). An object
+/// under such a key (Kredibel's `phone` and `email` screening results) is judged by its own
+/// keys.
 fn under_personal_keys(schema: &str, value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(fields) => {
             for (key, field) in fields {
                 let lower = key.to_ascii_lowercase();
-                if PERSONAL_KEYS.iter().any(|k| lower.contains(k)) && !not_personal(schema, key) {
+                if PERSONAL_KEYS.iter().any(|k| lower.contains(k))
+                    && !not_personal(schema, key)
+                    && !holds_objects(field)
+                {
                     scalars(field, out);
                 } else {
                     under_personal_keys(schema, field, out);

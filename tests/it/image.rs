@@ -737,6 +737,15 @@ fn the_specs_image_rules_are_the_documented_limits() {
         min_width: pixels.map(|p| p.0),
         min_height: pixels.map(|p| p.1),
     };
+    // Face comparison and text recognition: "JPG, JPEG, PNG; max 2 MB".
+    let vision = || {
+        rule(
+            vec![ImageFormat::Jpeg, ImageFormat::Png],
+            None,
+            2_000_000,
+            None,
+        )
+    };
     assert_eq!(
         image_rules(&load("openapi/kredibel.yaml")),
         vec![
@@ -744,10 +753,13 @@ fn the_specs_image_rules_are_the_documented_limits() {
                 "BiometricFaceImage".to_string(),
                 rule(all(), None, 1_000_000, None)
             ),
+            ("ComparedImage".to_string(), vision()),
+            ("DocumentImage".to_string(), vision()),
             (
                 "FaceImage".to_string(),
                 rule(all(), Some(102_400), 4_000_000, Some((480, 640)))
             ),
+            ("HandheldImage".to_string(), vision()),
             (
                 "IdentityCardImage".to_string(),
                 rule(all(), Some(102_400), 2_000_000, Some((480, 360)))

@@ -38,12 +38,14 @@ fn outcome<T: Serialize, E: Serialize + std::fmt::Debug>(
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: &Option<Value>) -> T {
-    serde_json::from_value(value.clone().expect("this operation has a request example")).unwrap()
+/// Every generated operation by its id (kyc-codegen, written by build.rs).
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/kredibel_dispatch.rs"));
+    include!(concat!(env!("OUT_DIR"), "/iluma_dispatch.rs"));
 }
 
-/// The only per-operation code: how to call each operation with a request example and the
-/// spec's parameter examples.
+/// Calls an operation with a request example and the spec's parameter examples: through the
+/// builder kyc-codegen generated (by `operationId`), or the hand-written multipart one.
 async fn call(
     operation_id: &str,
     server: &CaptureServer,
@@ -56,65 +58,20 @@ async fn call(
     let iluma =
         iluma::Client::with_api_key(Environment::Custom(server.base_url.clone()), ILUMA_KEY)
             .unwrap();
-    let param = |name: &str| {
-        params
-            .get(name)
-            .cloned()
-            .expect("the spec gives an example")
-    };
-    match operation_id {
-        "issue_certificate" => outcome(
-            kredibel
-                .issue_certificate()
-                .body(typed::<kredibel::types::CertificateIssuanceRequest>(body))
-                .send()
-                .await,
-        ),
-        "verify_biometric" => outcome(
-            kredibel
-                .verify_biometric()
-                .body(typed::<kredibel::types::BiometricVerificationRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_health" => outcome(iluma.get_health().send().await),
-        "get_callback_authentication_token" => {
-            outcome(iluma.get_callback_authentication_token().send().await)
-        }
-        "get_api_keys" => outcome(
-            iluma
-                .get_api_keys()
-                .business_id(param("business_id"))
-                .token(param("token"))
-                .send()
-                .await,
-        ),
-        "screen_individual" => outcome(
-            iluma
-                .screen_individual()
-                .body(typed::<iluma::types::IndividualScreeningRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_individual_screening" => outcome(
-            iluma
-                .get_individual_screening()
-                .id(param("id"))
-                .send()
-                .await,
-        ),
-        "screen_entity" => outcome(
-            iluma
-                .screen_entity()
-                .body(typed::<iluma::types::EntityScreeningRequest>(body))
-                .send()
-                .await,
-        ),
-        "get_entity_screening" => {
-            outcome(iluma.get_entity_screening().id(param("id")).send().await)
-        }
-        "get_cft_pep_listing" => outcome(iluma.get_cft_pep_listing().id(param("id")).send().await),
-        "verify_id_card" => outcome(
+    let parameters: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let sent =
+        match generated::kredibel::send(&kredibel, operation_id, &parameters, body.clone()).await {
+            Some(sent) => Some(sent),
+            None => generated::iluma::send(&iluma, operation_id, &parameters, body.clone()).await,
+        };
+    match sent {
+        Some(Ok((status, body))) if status < 400 => Outcome::Success(body),
+        Some(Ok((status, body))) => Outcome::ErrorBody(status, body),
+        Some(Err(problem)) => Outcome::Other(problem),
+        None if operation_id == "verify_id_card" => outcome(
             iluma
                 .verify_id_card()
                 .name("penito kristian")
@@ -123,7 +80,7 @@ async fn call(
                 .send()
                 .await,
         ),
-        other => panic!("no call written for operation `{other}`: add it to wire::call"),
+        None => panic!("no generated builder for `{operation_id}` and none written by hand"),
     }
 }
 
@@ -317,7 +274,7 @@ async fn every_operation_sends_what_the_spec_says_and_decodes_every_documented_b
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         called.len(),
-        11,
+        vendors().iter().map(|v| v.operations.len()).sum::<usize>(),
         "every operation of both specs is exercised: {called:?}"
     );
 }
@@ -405,4 +362,69 @@ fn a_production_iluma_key_is_refused_for_a_local_sandbox() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("iluma_development_"), "{err}");
+}
+
+/// One client, two hosts: each operation goes to its host's base URL (the spec's `x-host`
+/// servers), a custom URL serves every host (as the offline sandbox does), and
+/// `ClientOptions::with_host` points one host elsewhere; a host the spec does not name is
+/// refused when the client is built.
+#[tokio::test]
+async fn each_operation_goes_to_its_host() {
+    let (synapses, vision) = (CaptureServer::start().await, CaptureServer::start().await);
+    let spec = kredibel::spec();
+    let hosts: Vec<&str> = spec.hosts().iter().map(|(name, _)| *name).collect();
+    assert_eq!(hosts, ["synapses", "vision"]);
+    assert_eq!(
+        spec.operation("compare_faces").unwrap().host(),
+        Some("vision")
+    );
+    assert_eq!(spec.operation("get_billing_credit").unwrap().host(), None);
+
+    let options = kyc_clients::ClientOptions {
+        retry: kyc_clients::RetryPolicy::none(),
+        ..Default::default()
+    }
+    .with_host("vision", &vision.base_url);
+    let client = kredibel::Client::with_options(
+        Environment::Custom(synapses.base_url.clone()),
+        "kredibel-key",
+        options.clone(),
+    )
+    .unwrap();
+    synapses.reply_with(
+        200,
+        json!({"message": "ok", "data": {"amount": 1, "updatedAt": 1}}),
+    );
+    let _ = client.get_billing_credit().send().await;
+    vision.reply_with(
+        200,
+        json!({"message": "ok", "data": {"similarity": 1.0, "matched": true}}),
+    );
+    let body: kredibel::types::FaceComparisonRequest =
+        crate::support::example_request(kyc_sandbox::spec::kredibel(), "compare_faces");
+    let _ = client.compare_faces().body(body).send().await;
+    let on = |server: &CaptureServer| -> Vec<String> {
+        let requests = server.requests.lock().unwrap();
+        requests.iter().map(|r| r.uri.path().to_string()).collect()
+    };
+    assert_eq!(on(&synapses), ["/v1/billing/credit"]);
+    assert_eq!(on(&vision), ["/v1/face/verification"]);
+    assert!(
+        vision.last().headers.contains_key("authorization"),
+        "the same credentials"
+    );
+
+    let unknown = kredibel::Client::with_options(
+        Environment::Sandbox,
+        "kredibel-key",
+        kyc_clients::ClientOptions::default().with_host("ocr", "https://x.example"),
+    );
+    let Err(refused) = unknown else {
+        panic!("a host the spec does not name is refused")
+    };
+    let message = refused.to_string();
+    assert!(
+        message.contains("`ocr`") && message.contains("synapses, vision"),
+        "{message}"
+    );
 }

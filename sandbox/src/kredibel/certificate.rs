@@ -42,12 +42,19 @@ pub(crate) enum Status {
 
 /// Handles `issue_certificate`.
 pub(crate) async fn issue(State(app): State<AppState>, request: Request) -> Response {
-    let accepted = match accept(&app, request, "CertificateIssuanceRequest").await {
+    let accepted = match accept(&app, request, "issue_certificate").await {
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
+    let spec = spec::kredibel();
+    let error_id = || app.ids.uuid().to_string();
+    if let Some(response) =
+        errors::triggered(spec, "issue_certificate", &accepted.triggers, error_id)
+    {
+        return response;
+    }
     let Some(selected) = scenarios::select(
-        spec::kredibel(),
+        spec,
         scenarios::kredibel(),
         "issue_certificate",
         &accepted.body,

@@ -9,60 +9,62 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use kyc_spec::Spec;
+
 use crate::spec::{self, error_message};
 use crate::validation::{Issue, Problem};
 
-/// The documented 4XX error types (`ErrorType` in the spec) and the status the sandbox sends
-/// each with. The docs say only "4XX"; the statuses are the sandbox's choice (see the README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ErrorType {
-    /// The image is not valid base64. 400.
-    InvalidBase64Encoding,
-    /// The image is over its size limit. 413.
-    ImageTooLarge,
-    /// No face, or a blurry image (charged). 422.
-    NoFaceDetected,
-    /// Dukcapil did not answer. 424 (Failed Dependency).
-    RequestError,
+/// The status the sandbox sends a documented error type (the spec's `ErrorType`) with. The
+/// docs say only "4XX"; these are the sandbox's choice (see the README): 400 for a body it
+/// cannot read (`invalid_base64_encoding`), 413 for an image over its limit
+/// (`image_too_large`), 424 "Failed Dependency" for Dukcapil not answering (`request_error`),
+/// and 422 for what the vendor finds, or does not, in the picture (every other type: no face,
+/// no card, no text, another document, a card it cannot parse).
+fn status_of(error_type: &str) -> StatusCode {
+    match error_type {
+        INVALID_BASE64_ENCODING => StatusCode::BAD_REQUEST,
+        IMAGE_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+        "request_error" => StatusCode::FAILED_DEPENDENCY,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
-impl ErrorType {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::InvalidBase64Encoding => "invalid_base64_encoding",
-            Self::ImageTooLarge => "image_too_large",
-            Self::NoFaceDetected => "no_face_detected",
-            Self::RequestError => "request_error",
-        }
-    }
+/// The error type of an image that is not valid base64.
+pub(crate) const INVALID_BASE64_ENCODING: &str = "invalid_base64_encoding";
+/// The error type of an image over its size limit.
+pub(crate) const IMAGE_TOO_LARGE: &str = "image_too_large";
 
-    /// The error type an image trigger comment (`kyc-sandbox:<name>`) names.
-    pub(crate) fn from_trigger(name: &str) -> Option<Self> {
-        match name {
-            "no_face_detected" => Some(Self::NoFaceDetected),
-            "request_error" => Some(Self::RequestError),
-            "invalid_base64_encoding" => Some(Self::InvalidBase64Encoding),
-            "image_too_large" => Some(Self::ImageTooLarge),
-            _ => None,
-        }
-    }
+/// The error types `operation_id` documents: the `errorType` of its 4XX examples.
+pub(crate) fn documented_types(spec: &Spec, operation_id: &str) -> Vec<String> {
+    let Some(key) = spec.response_key(operation_id, 400) else {
+        return Vec::new();
+    };
+    spec.operation_response_examples(operation_id, key)
+        .into_iter()
+        .filter_map(|(_, example)| example.pointer("/errors/errorType")?.as_str())
+        .map(str::to_string)
+        .collect()
+}
 
-    fn status(self) -> StatusCode {
-        match self {
-            Self::InvalidBase64Encoding => StatusCode::BAD_REQUEST,
-            Self::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::NoFaceDetected => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RequestError => StatusCode::FAILED_DEPENDENCY,
-        }
-    }
+/// The answer to the first image trigger (`kyc-sandbox:<errorType>`) that names an error type
+/// `operation_id` documents, if any.
+pub(crate) fn triggered(
+    spec: &Spec,
+    operation_id: &str,
+    triggers: &[String],
+    error_id: impl FnOnce() -> String,
+) -> Option<Response> {
+    let documented = documented_types(spec, operation_id);
+    let error_type = triggers.iter().find(|t| documented.contains(t))?;
+    Some(typed(error_type, error_id()))
 }
 
 #[derive(Serialize)]
-struct ErrorReference {
+struct ErrorReference<'a> {
     #[serde(rename = "errorId")]
     error_id: String,
     #[serde(rename = "errorType")]
-    error_type: &'static str,
+    error_type: &'a str,
 }
 
 #[derive(Serialize)]
@@ -83,17 +85,17 @@ fn message_only(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// A typed error, with a fresh `errorId`.
-pub(crate) fn typed(error_type: ErrorType, error_id: String) -> Response {
-    let message = error_message(spec::kredibel(), error_type.name())
+/// A typed error, with a fresh `errorId` and the message of the spec's example of that name.
+pub(crate) fn typed(error_type: &str, error_id: String) -> Response {
+    let message = error_message(spec::kredibel(), error_type)
         .unwrap_or("Request could not be processed.")
         .to_string();
     (
-        error_type.status(),
+        status_of(error_type),
         Json(Body {
             errors: Some(ErrorReference {
                 error_id,
-                error_type: error_type.name(),
+                error_type,
             }),
             message,
         }),
@@ -121,14 +123,14 @@ pub(crate) fn refusal(issues: &[Issue], error_id: impl FnOnce() -> String) -> Re
 /// (`invalid_base64_encoding`), else one over `x-max-bytes` (`image_too_large`), which stop
 /// the vendor before it looks at the picture. The other image limits (format, minimum size,
 /// pixels) are validation errors on the field.
-pub(crate) fn refusal_type(issues: &[Issue]) -> Option<ErrorType> {
+pub(crate) fn refusal_type(issues: &[Issue]) -> Option<&'static str> {
     let any = |problem| issues.iter().any(|issue| issue.problem == problem);
     if any(Problem::Field) {
         None
     } else if any(Problem::Base64) {
-        Some(ErrorType::InvalidBase64Encoding)
+        Some(INVALID_BASE64_ENCODING)
     } else if any(Problem::TooLarge) {
-        Some(ErrorType::ImageTooLarge)
+        Some(IMAGE_TOO_LARGE)
     } else {
         None
     }
@@ -136,12 +138,18 @@ pub(crate) fn refusal_type(issues: &[Issue]) -> Option<ErrorType> {
 
 /// The validation body: each field with its reasons.
 pub(crate) fn validation(issues: &[Issue]) -> Response {
+    validation_of(
+        issues
+            .iter()
+            .map(|issue| (issue.field.as_str(), issue.message.as_str())),
+    )
+}
+
+/// The validation body of `(field, reason)` pairs.
+pub(crate) fn validation_of<'a>(reasons: impl IntoIterator<Item = (&'a str, &'a str)>) -> Response {
     let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for issue in issues {
-        errors
-            .entry(issue.field.as_str())
-            .or_default()
-            .push(issue.message.as_str());
+    for (field, reason) in reasons {
+        errors.entry(field).or_default().push(reason);
     }
     let message = error_message(spec::kredibel(), "validation_failed")
         .unwrap_or("Input payload validation failed.")
@@ -180,6 +188,14 @@ pub(crate) fn bad_request(message: &str) -> Response {
     message_only(StatusCode::BAD_REQUEST, message)
 }
 
+/// A 400 with the message of the spec's error example `example_name` (message-only body).
+pub(crate) fn documented_message(example_name: &str, fallback: &str) -> Response {
+    message_only(
+        StatusCode::BAD_REQUEST,
+        error_message(spec::kredibel(), example_name).unwrap_or(fallback),
+    )
+}
+
 /// A body that is not `application/json`.
 pub(crate) fn unsupported_media_type() -> Response {
     message_only(
@@ -190,7 +206,7 @@ pub(crate) fn unsupported_media_type() -> Response {
 
 /// A body over the operation's limit: the only part that can be that large is an image.
 pub(crate) fn body_too_large(error_id: String) -> Response {
-    typed(ErrorType::ImageTooLarge, error_id)
+    typed(IMAGE_TOO_LARGE, error_id)
 }
 
 /// An `x-sandbox-fault` header the sandbox cannot parse.

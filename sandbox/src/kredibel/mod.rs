@@ -1,17 +1,24 @@
-//! Kredibel, served under `/kredibel`: certificate issuance and biometric verification.
+//! Kredibel, served under `/kredibel`: every operation of both its hosts (`$synapses` and
+//! `$vision`), whose paths do not overlap.
 //!
 //! Each operation runs the same front half ([`accept`]): bearer auth (a missing or empty key
-//! is a 401 `{message}`), the per-key rate limit, a bounded read of a JSON body, and
-//! validation against the spec's request schema and image extensions. The back half is the
-//! documented sandbox scenarios, in [`certificate`] and [`biometric`].
+//! is a 401 `{message}`), the per-key rate limit, a bounded read of a JSON body, validation
+//! against the spec's request schema and image extensions, and the image triggers. The back
+//! half is chosen by the operation's product, its first spec `tag`: the certificate's contact
+//! rule ([`certificate`]), the face comparison rule ([`face`]), text recognition ([`ocr`]),
+//! account screening ([`screening`]); every other operation answers its documented sandbox
+//! scenarios ([`scenario`]: biometric, demography, full verification, billing credit).
 
-mod biometric;
 mod certificate;
 pub(crate) mod errors;
+mod face;
+mod ocr;
+mod scenario;
+mod screening;
 
 use axum::extract::Request;
 use axum::response::Response;
-use axum::routing::{MethodRouter, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use kyc_spec::image::ImageRule;
 use serde_json::{Map, Value};
 
@@ -30,17 +37,36 @@ pub(crate) struct KredibelState {
     pub(crate) contacts: ContactRegistry,
 }
 
-/// Kredibel's behaviour: its documented scenarios and its error bodies.
+/// Kredibel's behaviour: its documented scenarios, the sandbox's rules and its error bodies.
 #[derive(Debug)]
 pub(crate) struct Kredibel;
 
 impl Behaviour for Kredibel {
     fn handler(&self, operation_id: &str) -> Option<MethodRouter<AppState>> {
-        match operation_id {
-            "issue_certificate" => Some(post(certificate::issue)),
-            "verify_biometric" => Some(post(biometric::verify)),
-            _ => None,
-        }
+        let spec = spec::kredibel();
+        let operation = spec.operation(operation_id)?;
+        let filter = MethodFilter::try_from(
+            axum::http::Method::from_bytes(operation.method.as_bytes()).ok()?,
+        )
+        .ok()?;
+        let id: &'static str = spec.operation(operation_id)?.id.as_str();
+        let product = spec
+            .operation_node(operation)
+            .pointer("/tags/0")
+            .and_then(Value::as_str);
+        Some(match product {
+            Some("certificate") => on(filter, certificate::issue),
+            Some("face") => on(filter, move |state, request| {
+                face::compare(state, request, id)
+            }),
+            Some("ocr") => on(filter, move |state, request| ocr::read(state, request, id)),
+            Some("screening") => on(filter, move |state, request| {
+                screening::screen(state, request, id)
+            }),
+            _ => on(filter, move |state, request| {
+                scenario::answer(state, request, id)
+            }),
+        })
     }
 
     fn not_found(&self) -> Response {
@@ -60,19 +86,22 @@ impl Behaviour for Kredibel {
     }
 }
 
-/// A request that passed the front half: its JSON object, valid by the spec.
+/// A request that passed the front half: its JSON object (empty for an operation without a
+/// body), valid by the spec, and the trigger comments of its images.
 #[derive(Debug)]
 pub(crate) struct Accepted {
     pub(crate) body: Map<String, Value>,
+    /// `kyc-sandbox:<trigger>` comments found in the images, in field order.
+    pub(crate) triggers: Vec<String>,
 }
 
 /// Auth, rate limit, bounded read, schema and image validation (the spec's, through
-/// `kyc_spec::validate`, answered as [`errors::refusal`] says), image triggers; `Err` is the
-/// response to send.
+/// `kyc_spec::validate`, answered as [`errors::refusal`] says); `Err` is the response to send.
+/// The image triggers are collected for the back half, which answers them.
 pub(crate) async fn accept(
     app: &AppState,
     request: Request,
-    schema_name: &str,
+    operation_id: &str,
 ) -> Result<Accepted, Response> {
     let spec = spec::kredibel();
     let (parts, request_body) = request.into_parts();
@@ -80,6 +109,17 @@ pub(crate) async fn accept(
     app.limiter
         .admit(&format!("kredibel:{key}"))
         .map_err(|wait| errors::rate_limited(retry_after_seconds(wait)))?;
+    let schema_name = spec
+        .operation(operation_id)
+        .and_then(|operation| operation.request.as_ref())
+        .and_then(|request| request.schema.as_deref());
+    let Some(schema_name) = schema_name else {
+        // No body to read (billing credit): auth and the rate limit were all there is.
+        return Ok(Accepted {
+            body: Map::new(),
+            triggers: Vec::new(),
+        });
+    };
     if !body::is_json(&parts.headers) {
         return Err(errors::unsupported_media_type());
     }
@@ -95,30 +135,24 @@ pub(crate) async fn accept(
         })?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|_| errors::bad_request("The request body is not valid JSON."))?;
-    let Value::Object(object) = &value else {
-        return Err(errors::bad_request(
-            "The request body must be a JSON object.",
-        ));
-    };
+    let not_an_object = || errors::bad_request("The request body must be a JSON object.");
+    if !value.is_object() {
+        return Err(not_an_object());
+    }
     let issues = validation::validate(spec, schema, &value);
     if !issues.is_empty() {
         return Err(errors::refusal(&issues, || app.ids.uuid().to_string()));
     }
-    // Every image is valid base64 by now: only its first bytes are decoded for a trigger.
-    if let Some(error_type) = rules
-        .iter()
-        .filter_map(|(field, _)| object.get(*field).and_then(Value::as_str))
-        .filter_map(images::trigger_in_base64)
-        .find_map(|trigger| errors::ErrorType::from_trigger(&trigger))
-    {
-        return Err(errors::typed(error_type, app.ids.uuid().to_string()));
-    }
     let Value::Object(body) = value else {
-        return Err(errors::bad_request(
-            "The request body must be a JSON object.",
-        ));
+        return Err(not_an_object());
     };
-    Ok(Accepted { body })
+    // Every image is valid base64 by now: only its first bytes are decoded for a trigger.
+    let triggers = rules
+        .iter()
+        .filter_map(|(field, _)| body.get(*field).and_then(Value::as_str))
+        .filter_map(images::trigger_in_base64)
+        .collect();
+    Ok(Accepted { body, triggers })
 }
 
 /// The largest body an operation can legitimately have: its images at their maximum size,
@@ -167,7 +201,7 @@ mod tests {
             return "ok".into();
         }
         if let Some(error_type) = errors::refusal_type(&issues) {
-            return error_type.name().into();
+            return error_type.into();
         }
         let mut fields: Vec<&str> = issues
             .iter()

@@ -16,7 +16,8 @@ OPTIONS:
     --listen ADDR          address to listen on [default: 127.0.0.1:8081; port 0 picks one]
     --upstream VENDOR=URL  where /VENDOR/... requests go, e.g. iluma=https://api.iluma.ai
                            (repeatable; VENDOR is a spec's x-vendor; plain http only to
-                           a loopback address)
+                           a loopback address); VENDOR.HOST=URL for the operations of
+                           one of its hosts (x-host), e.g. kredibel.vision=https://...
     --report FILE          one JSON line per violation [default: stderr]
     --record DIR           each exchange as a JSON file, personal data masked
     -h, --help             print this help

@@ -90,9 +90,19 @@ pub enum ProxyError {
         /// The vendors the specs name.
         known: String,
     },
-    /// Two upstreams for one vendor.
+    /// Two upstreams for one vendor (or host).
     #[error("--upstream {0} is given twice")]
     Duplicate(String),
+    /// An upstream names a host the vendor's spec does not have.
+    #[error("--upstream {vendor}.{host}: the spec has no host of that name (its hosts: {known})")]
+    UnknownHost {
+        /// The vendor.
+        vendor: String,
+        /// The host name given.
+        host: String,
+        /// The spec's hosts.
+        known: String,
+    },
     /// No upstream at all.
     #[error("no --upstream given: name at least one, e.g. --upstream iluma=https://api.iluma.ai")]
     NoUpstream,
@@ -114,7 +124,24 @@ pub enum ProxyError {
 #[derive(Debug)]
 struct Route {
     spec: Arc<Spec>,
-    upstream: Upstream,
+    /// The vendor's upstreams: its default one (`host: None`) and any per host.
+    upstreams: Vec<Upstream>,
+}
+
+impl Route {
+    fn vendor(&self) -> &str {
+        &self.spec.vendor().name
+    }
+
+    /// Where an operation goes: its host's upstream when given, else the vendor's.
+    fn upstream(&self, operation: Option<&kyc_spec::Operation>) -> &Upstream {
+        let host = operation.and_then(|op| op.host());
+        self.upstreams
+            .iter()
+            .find(|u| host.is_some() && u.host.as_deref() == host)
+            .or_else(|| self.upstreams.iter().find(|u| u.host.is_none()))
+            .unwrap_or(&self.upstreams[0])
+    }
 }
 
 #[derive(Debug)]
@@ -216,31 +243,46 @@ pub fn router(config: ProxyConfig) -> Result<(Router, Vec<String>, Arc<Report>),
             .join(", ")
     };
     for (i, upstream) in config.upstreams.iter().enumerate() {
-        if !specs.iter().any(|s| s.vendor().name == upstream.vendor) {
+        let Some(spec) = specs.iter().find(|s| s.vendor().name == upstream.vendor) else {
             return Err(ProxyError::UnknownVendor {
                 vendor: upstream.vendor.clone(),
                 known: known(),
             });
+        };
+        if let Some(host) = &upstream.host {
+            let hosts = spec.hosts();
+            if !hosts.iter().any(|(name, _)| name == host) {
+                return Err(ProxyError::UnknownHost {
+                    vendor: upstream.vendor.clone(),
+                    host: host.clone(),
+                    known: hosts.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+                });
+            }
         }
         if config.upstreams[..i]
             .iter()
-            .any(|u| u.vendor == upstream.vendor)
+            .any(|u| u.vendor == upstream.vendor && u.host == upstream.host)
         {
-            return Err(ProxyError::Duplicate(upstream.vendor.clone()));
+            let name = match &upstream.host {
+                Some(host) => format!("{}.{host}", upstream.vendor),
+                None => upstream.vendor.clone(),
+            };
+            return Err(ProxyError::Duplicate(name));
         }
     }
     let routes: Vec<Route> = specs
         .into_iter()
         .filter_map(|spec| {
-            let upstream = config
+            let upstreams: Vec<Upstream> = config
                 .upstreams
                 .iter()
-                .find(|u| u.vendor == spec.vendor().name)?
-                .clone();
-            Some(Route { spec, upstream })
+                .filter(|u| u.vendor == spec.vendor().name)
+                .cloned()
+                .collect();
+            (!upstreams.is_empty()).then_some(Route { spec, upstreams })
         })
         .collect();
-    let vendors = routes.iter().map(|r| r.upstream.vendor.clone()).collect();
+    let vendors = routes.iter().map(|r| r.vendor().to_string()).collect();
     let recorder = match &config.record {
         Some(dir) => Some(Recorder::new(dir).map_err(ProxyError::Record)?),
         None => None,
@@ -259,7 +301,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let Some((route, rest)) = shared.routes.iter().find_map(|route| {
-        let rest = path.strip_prefix(&format!("/{}", route.upstream.vendor))?;
+        let rest = path.strip_prefix(&format!("/{}", route.vendor()))?;
         (rest.is_empty() || rest.starts_with('/')).then_some((route, rest))
     }) else {
         return message(StatusCode::NOT_FOUND, "no upstream serves this path");
@@ -285,7 +327,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     };
     let operation_id = operation.map(|op| op.id.as_str());
     shared.report.exchange(vendor, operation_id);
-    let uri = match route.upstream.uri(rest, query) {
+    let uri = match route.upstream(operation).uri(rest, query) {
         Ok(uri) => uri,
         Err(_) => {
             return message(

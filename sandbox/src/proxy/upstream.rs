@@ -17,11 +17,15 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use url::Url;
 
-/// One vendor's upstream: the spec's vendor name and the base URL requests go to.
+/// One vendor's upstream: the spec's vendor name, the host it serves (an operation's own
+/// servers, `x-host`; `None` for every other operation) and the base URL requests go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
     /// The vendor, as its spec's `info.x-vendor` names it.
     pub vendor: String,
+    /// The host, as the spec's `x-host` names it (`kredibel.vision=URL`): the operations sent to
+    /// that host go here; `None` (`kredibel=URL`) for the others, and for a host not given.
+    pub host: Option<String>,
     /// The base URL, without a trailing `/`: `https://api.iluma.ai`, `http://127.0.0.1:8080/iluma`.
     pub base: String,
 }
@@ -30,7 +34,7 @@ pub struct Upstream {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UpstreamError {
     /// Not `NAME=URL`.
-    #[error("`{0}` is not NAME=URL, e.g. kredibel=https://sandbox.example")]
+    #[error("`{0}` is not NAME=URL or NAME.HOST=URL, e.g. kredibel=https://sandbox.example")]
     Shape(String),
     /// The URL does not parse.
     #[error("{vendor}: `{url}` is not an absolute http(s) URL")]
@@ -60,13 +64,20 @@ pub enum UpstreamError {
 }
 
 impl Upstream {
-    /// Reads `NAME=URL`: `http` only to a loopback host, `https` otherwise.
+    /// Reads `NAME=URL` or `NAME.HOST=URL` (`kredibel.vision=URL`): `http` only to a loopback
+    /// host, `https` otherwise.
     pub fn parse(text: &str) -> Result<Self, UpstreamError> {
-        let (vendor, url) = text
+        let (name, url) = text
             .split_once('=')
             .filter(|(name, url)| !name.trim().is_empty() && !url.trim().is_empty())
             .ok_or_else(|| UpstreamError::Shape(text.to_string()))?;
-        let vendor = vendor.trim().to_string();
+        let (vendor, served) = match name.trim().split_once('.') {
+            Some((vendor, host)) if !vendor.is_empty() && !host.is_empty() => {
+                (vendor.to_string(), Some(host.to_string()))
+            }
+            Some(_) => return Err(UpstreamError::Shape(text.to_string())),
+            None => (name.trim().to_string(), None),
+        };
         let url = url.trim();
         let bad_url = || UpstreamError::Url {
             vendor: vendor.clone(),
@@ -89,6 +100,7 @@ impl Upstream {
         }
         Ok(Self {
             vendor,
+            host: served,
             base: parsed.as_str().trim_end_matches('/').to_string(),
         })
     }
@@ -262,6 +274,16 @@ mod tests {
         ));
         let uri = ok.uri("/health", Some("a=1")).unwrap();
         assert_eq!(uri.to_string(), "https://api.iluma.ai/health?a=1");
+        assert_eq!(ok.host, None);
+        let vision = Upstream::parse("kredibel.vision=https://vision.example").unwrap();
+        assert_eq!(
+            (vision.vendor.as_str(), vision.host.as_deref()),
+            ("kredibel", Some("vision"))
+        );
+        assert!(matches!(
+            Upstream::parse(".vision=https://x").unwrap_err(),
+            UpstreamError::Shape(_)
+        ));
     }
 
     #[test]

@@ -351,6 +351,76 @@ async fn walk_kredibel(walk: &mut Walk) {
     .await;
 }
 
+/// Kredibel's image errors on every operation that takes an image (read from the spec), and
+/// the answers the sandbox's own rules give: different faces, no card, the screening layouts
+/// and refusals.
+async fn walk_kredibel_rules(walk: &mut Walk) {
+    use Vendor::Kredibel;
+    let kredibel = kyc_sandbox::spec::kredibel();
+    for operation in kredibel.operations() {
+        let Some(schema) = operation
+            .request
+            .as_ref()
+            .and_then(|r| r.schema.as_deref())
+            .and_then(|name| kredibel.schema(name))
+        else {
+            continue;
+        };
+        for (field, rule) in kredibel.image_fields(schema) {
+            let too_large = kyc_sandbox::samples::Image::jpeg(640, 640)
+                .base64(rule.max_bytes.unwrap_or(10_000_000) + 1);
+            for (scenario, image) in [
+                ("invalid base64", json!("!!")),
+                ("too large", json!(too_large)),
+            ] {
+                let body = example_with(kredibel, &operation.id, json!({ field: image }));
+                walk.send(
+                    Kredibel,
+                    operation.id.as_str(),
+                    scenario,
+                    kredibel_post(&operation.path, &body),
+                )
+                .await;
+            }
+        }
+    }
+    let selfie = kyc_sandbox::samples::Image::jpeg(640, 640).base64(40_000);
+    let card = kyc_sandbox::samples::Image::png(640, 400).base64(40_000);
+    let different = json!({"image1": selfie, "image2": card, "threshold": 0.2});
+    walk.send(
+        Kredibel,
+        "compare_faces",
+        "different faces",
+        kredibel_post("/v1/face/verification", &different),
+    )
+    .await;
+    let screening = "/v1/account/screening";
+    for (scenario, body) in [
+        (
+            "unknown name",
+            json!({"fullName": "Budi Santoso", "gender": "male"}),
+        ),
+        (
+            "email only",
+            json!({"emailAddress": "a@example.id", "verifyEmail": false}),
+        ),
+        ("no module", json!({"configId": "mine"})),
+        (
+            "bare ongoing",
+            json!({"fullName": "x", "ongoingScreening": true}),
+        ),
+        ("not an ip", json!({"ipAddress": "x"})),
+    ] {
+        walk.send(
+            Kredibel,
+            "screen_account",
+            scenario,
+            kredibel_post(screening, &body),
+        )
+        .await;
+    }
+}
+
 async fn walk_iluma(walk: &mut Walk) {
     use Vendor::Iluma;
     let iluma = kyc_sandbox::spec::iluma();
@@ -663,6 +733,7 @@ async fn every_response_conforms_to_the_spec() {
     };
     walk_scenarios(&mut walk).await;
     walk_kredibel(&mut walk).await;
+    walk_kredibel_rules(&mut walk).await;
     walk_iluma(&mut walk).await;
     // A rate-limited sandbox, for the 429 of each vendor.
     let limited = SandboxApp::new(

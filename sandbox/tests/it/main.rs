@@ -14,6 +14,7 @@ mod iluma_platform;
 mod iluma_screening;
 mod kredibel_biometric;
 mod kredibel_certificate;
+mod kredibel_products;
 mod magic_reply;
 mod proxy;
 mod readme;

@@ -228,6 +228,12 @@ fn request(
         }
         return builder.multipart(form);
     }
+    // A scenario's images are the spec's samples, with the case's trigger comment if it has one.
+    if let Some(request) =
+        scenario.and_then(|s| kyc_sandbox::examples::scenario_request(spec, s).ok())
+    {
+        return builder.json(&request.body);
+    }
     for (field, rule) in &images {
         if fields.contains_key(*field) {
             let encoded = base64::engine::general_purpose::STANDARD.encode(sample(rule));
@@ -848,4 +854,73 @@ async fn the_proxy_binary_prints_its_urls_and_a_summary_on_sigterm() {
     );
     assert_eq!(std::fs::read_to_string(&report).unwrap(), "");
     sandbox.shutdown().await;
+}
+
+/// A spec whose second operation has its own host (path-level `servers`, `x-host: other`).
+fn two_hosts() -> Spec {
+    let ok = json!({"200": {"description": "ok", "content": {"application/json": {
+        "schema": {"type": "object"}}}}});
+    Spec::from_value(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Two hosts", "version": "1", "x-vendor": "twohost"},
+        "servers": [{"url": "https://main.example", "x-environments": ["sandbox"]}],
+        "paths": {
+            "/v1/a": {"get": {"operationId": "get_a", "responses": ok.clone()}},
+            "/v1/b": {
+                "servers": [{"url": "https://other.example", "x-environments": ["sandbox"],
+                             "x-host": "other"}],
+                "get": {"operationId": "get_b", "responses": ok}
+            }
+        }
+    }))
+    .unwrap()
+}
+
+/// Each operation goes to its host's upstream (`VENDOR.HOST=URL`), the others to the vendor's;
+/// a host the spec does not name is refused at start.
+#[tokio::test]
+async fn operations_go_to_their_hosts_upstream() {
+    let (main, other) = (Stub::start().await, Stub::start().await);
+    main.answer(200, json!({"from": "main"}));
+    other.answer(200, json!({"from": "other"}));
+    let upstreams = vec![
+        Upstream::parse(&format!("twohost={}", main.url)).unwrap(),
+        Upstream::parse(&format!("twohost.other={}", other.url)).unwrap(),
+    ];
+    let report = Arc::new(Report::new(Box::new(std::io::sink())));
+    let mut config = ProxyConfig::new(upstreams, report);
+    config.specs.push(two_hosts());
+    let proxy = Proxy::bind(([127, 0, 0, 1], 0).into(), config)
+        .await
+        .expect("proxy starts");
+    let base = proxy.url("twohost").unwrap();
+    for (path, expected) in [("/v1/a", "main"), ("/v1/b", "other")] {
+        let answer: Value = http_client()
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["from"], expected, "{path}");
+    }
+    proxy.shutdown().await;
+
+    let mut config = ProxyConfig::new(
+        vec![Upstream::parse(&format!("twohost.vision={}", main.url)).unwrap()],
+        Arc::new(Report::new(Box::new(std::io::sink()))),
+    );
+    config.specs.push(two_hosts());
+    let refused = Proxy::bind(([127, 0, 0, 1], 0).into(), config).await;
+    let Err(refused) = refused else {
+        panic!("an unknown host is refused")
+    };
+    let message = refused.to_string();
+    assert!(
+        message.contains("twohost.vision") && message.contains("other"),
+        "{message}"
+    );
+    main.stop().await;
+    other.stop().await;
 }

@@ -73,6 +73,11 @@ pub(crate) fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// An IPv4 address in dotted-decimal form (`159.253.145.183`).
+pub(crate) fn is_ipv4(text: &str) -> bool {
+    text.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 fn digits(bytes: &[u8]) -> Option<u32> {
     bytes.iter().try_fold(0u32, |n, b| {
         b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
@@ -104,6 +109,14 @@ mod tests {
         assert!(!is_date("1990-7-6"));
         assert!(!is_date("1990-13-01"));
         assert!(!is_date("1990-00-10"));
+    }
+
+    #[test]
+    fn ipv4_addresses() {
+        assert!(is_ipv4("159.253.145.183"));
+        for not_one in ["not-an-ip", "256.1.1.1", "1.2.3", "::1", " 1.2.3.4"] {
+            assert!(!is_ipv4(not_one), "{not_one}");
+        }
     }
 
     #[test]

@@ -352,6 +352,9 @@ impl<'s> Walk<'s> {
                 format!("is not an email address ({} characters)", length())
             }
             Some("uuid") if !formats::is_uuid(text) => "is not a UUID".to_string(),
+            Some("ipv4") if !formats::is_ipv4(text) => {
+                format!("is not an IPv4 address ({} characters)", length())
+            }
             Some("byte") if !self.trusted_base64 => match image::check_base64(text) {
                 Ok(_) => return ControlFlow::Continue(()),
                 Err(err) => err.to_string(),
