@@ -9,6 +9,13 @@
 //! over several lines too, so JSON specs work as well), quoted keys (`"200":`), block scalars
 //! (`|`, `>-`), multi-line plain and quoted scalars, comments, anchors and tags. What it does
 //! not follow (merge keys, `?` complex keys) is found through its nearest recorded ancestor.
+//!
+//! `kyc-contract suggest`, which must also know where a node *ends* to edit it, reads the text
+//! with `saphyr` (a YAML parser that keeps spans). This scanner stays: the locator sits in the
+//! build-time graph of every crate that depends on `kyc-clients` (`kyc-codegen` names spec lines
+//! in build errors), where a YAML library would add its crates (`saphyr`, `saphyr-parser`,
+//! `hashlink`, `ordered-float`, `arraydeque`, `encoding_rs`) to every consumer's build, for
+//! line numbers this scanner already finds.
 
 use std::collections::HashMap;
 
