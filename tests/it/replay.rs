@@ -274,6 +274,10 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
         let needle = format!(r#""path":"{path}","rule":"{rule}""#);
         assert!(report.contains(&needle), "{needle} not in {report}");
     }
+    assert!(
+        report.contains(r#""path":"/data/certificateUrl","rule":"unknown-field","decodes":true,"json_type":"string""#),
+        "an unknown field's line names its JSON type: {report}"
+    );
     let texts = recorded_texts(&record.0);
     assert_eq!(texts.len(), 3);
     for value in personal_values() {
@@ -320,6 +324,25 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
         suggestion.report.to_markdown().starts_with("**Breaking**"),
         "a relaxed uuid changes a Rust type: {}",
         suggestion.report.to_markdown()
+    );
+
+    // The report alone (no recordings): the added fields keep their types (the report names
+    // them), the broken pattern is removed rather than widened (no value shows its shape).
+    let mut report_only = Evidence::default();
+    report_only.read_report("report.jsonl", &report).unwrap();
+    let coarse = suggest::suggest(&specs, &report_only).unwrap().patch();
+    assert!(
+        coarse.contains("+        attempt:\n") && coarse.contains("+          type: integer"),
+        "{coarse}"
+    );
+    assert!(
+        coarse.contains("-          pattern: \"^ref_certel#\""),
+        "{coarse}"
+    );
+    assert!(!coarse.contains("+          pattern:"), "{coarse}");
+    assert!(
+        !coarse.contains("pending_review"),
+        "no value in a report: {coarse}"
     );
 
     // The patch applies with git apply, to the same texts suggest computed.

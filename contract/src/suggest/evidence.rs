@@ -30,6 +30,8 @@ pub struct Observation {
     pub rule: String,
     /// The unlisted value of an enum that is not personal, when the evidence names it.
     pub value: Option<String>,
+    /// The JSON type of an unknown field's value, when the evidence names it (a proxy report).
+    pub json_type: Option<String>,
     /// When it was seen (RFC 3339), when the evidence says.
     pub seen_at: Option<String>,
     /// Where it was read: `drift.jsonl:3`, a recording's file name.
@@ -97,6 +99,7 @@ impl Recording {
                 path: v["path"].as_str().unwrap_or_default().to_string(),
                 rule: v["rule"].as_str().unwrap_or_default().to_string(),
                 value: None,
+                json_type: None,
                 seen_at: self.text("recorded_at").map(str::to_string),
                 source: self.file.clone(),
             })
@@ -160,6 +163,7 @@ impl Evidence {
                 path: text("path").unwrap_or_default().to_string(),
                 rule: rule.to_string(),
                 value: text("value").map(str::to_string),
+                json_type: None,
                 seen_at: value
                     .get("timestamp")
                     .and_then(Value::as_str)
@@ -234,6 +238,7 @@ fn report_line(value: &Value, source: String) -> Option<Observation> {
         path: text("path")?.to_string(),
         rule: text("rule")?.to_string(),
         value: None,
+        json_type: text("json_type").map(str::to_string),
         seen_at: None,
         source,
     })

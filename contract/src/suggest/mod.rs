@@ -120,6 +120,8 @@ struct Seen {
     count: usize,
     first: Option<(String, String)>,
     values: Vec<Value>,
+    /// JSON types named by the evidence itself (a report's `json_type`).
+    types: BTreeSet<String>,
 }
 
 impl Seen {
@@ -194,10 +196,9 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
                         .min()
                         .unwrap_or_else(|| (String::new(), observation.source.clone())),
                 };
-                intents
-                    .entry((index, intent))
-                    .or_default()
-                    .add(first, values);
+                let seen = intents.entry((index, intent)).or_default();
+                seen.add(first, values);
+                seen.types.extend(observation.json_type.clone());
             }
             Err(Some(note)) => {
                 notes.insert(note);
@@ -596,7 +597,8 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
             if !text.is_block_mapping(object) {
                 return Err(cannot(object));
             }
-            let types: BTreeSet<&str> = seen.values.iter().map(json_type).collect();
+            let mut types: BTreeSet<&str> = seen.values.iter().map(json_type).collect();
+            types.extend(seen.types.iter().map(String::as_str));
             let mut lines = vec![format!("{}:", scalar(name))];
             lines.push("  description: |".into());
             let typed = match types

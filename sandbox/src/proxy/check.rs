@@ -21,6 +21,9 @@ pub(crate) struct Problem {
     pub(crate) pointer: String,
     pub(crate) rule: String,
     pub(crate) decodes: bool,
+    /// For a field the spec does not declare: the JSON type of its value (a type, never the
+    /// value), what a spec edit adding it needs.
+    pub(crate) json_type: Option<&'static str>,
 }
 
 impl Problem {
@@ -29,6 +32,7 @@ impl Problem {
             pointer: String::new(),
             rule: rule.to_string(),
             decodes,
+            json_type: None,
         }
     }
 
@@ -37,6 +41,7 @@ impl Problem {
             pointer: violation.pointer.clone(),
             rule: violation.rule.as_str().to_string(),
             decodes: violation.decodes,
+            json_type: None,
         }
     }
 }
@@ -213,7 +218,31 @@ pub(crate) fn response(
         let found = validator.response_json(&operation.id, status, body);
         problems.extend(found.iter().map(Problem::from_violation));
     }
+    let unknown = Rule::UnknownField.as_str();
+    if problems.iter().any(|p| p.rule == unknown) {
+        // Read again, as a tree, only to name the type of each unknown field.
+        let tree: Option<Value> = serde_json::from_slice(body).ok();
+        for problem in problems.iter_mut().filter(|p| p.rule == unknown) {
+            problem.json_type = tree
+                .as_ref()
+                .and_then(|t| t.pointer(&problem.pointer))
+                .map(json_type);
+        }
+    }
     problems
+}
+
+/// The JSON type of a value, as a schema's `type` writes it (`integer` for a whole number).
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// The response object covering `status` (references followed).

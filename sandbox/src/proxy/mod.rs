@@ -321,6 +321,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
                 pointer: String::new(),
                 rule: report::rules::OPERATION.into(),
                 decodes: false,
+                json_type: None,
             }],
             check::ReadBody::None,
         ),
@@ -350,6 +351,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
                     rule,
                     p.decodes,
                 )
+                .with_json_type(p.json_type)
             })
             .collect()
     };

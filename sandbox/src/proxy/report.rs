@@ -2,8 +2,9 @@
 //! it is known, and the per-operation counts printed on exit ([`Report::summary`]).
 //!
 //! A line carries exactly `vendor`, `operation`, `direction`, `status`, `path`, `rule` and
-//! `decodes`: names and numbers from the spec and the exchange, never a value from a body, a
-//! header or a query (those hold names, NIKs, faces, keys and tokens).
+//! `decodes`, and for a field the spec does not declare `json_type`: names, numbers and types
+//! from the spec and the exchange, never a value from a body, a header or a query (those hold
+//! names, NIKs, faces, keys and tokens).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -34,6 +35,11 @@ pub struct Finding {
     /// Whether the generated client would still decode the response (always `false` for a
     /// request: the client refuses to send it).
     pub decodes: bool,
+    /// For a response field the spec does not declare (`unknown-field`), the JSON type of its
+    /// value (`string`, `integer`, `object`, ...): what `kyc-contract suggest` types the field
+    /// it adds with. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_type: Option<&'static str>,
 }
 
 /// The rules about an exchange rather than a body value.
@@ -70,7 +76,14 @@ impl Finding {
             path: path.to_string(),
             rule: rule.to_string(),
             decodes,
+            json_type: None,
         }
+    }
+
+    /// The same finding with the JSON type of its value (an unknown field's).
+    pub(crate) fn with_json_type(mut self, json_type: Option<&'static str>) -> Self {
+        self.json_type = json_type;
+        self
     }
 }
 
