@@ -450,11 +450,24 @@ fn found(
     status: u16,
 ) -> Vec<(String, String, bool)> {
     for line in lines {
+        // An unknown field's line, and only it, names the JSON type of its value.
+        let typed = line["json_type"].as_str();
+        assert_eq!(typed.is_some(), line["rule"] == "unknown-field", "{line}");
+        assert!(
+            typed.is_none_or(|t| {
+                [
+                    "string", "integer", "number", "boolean", "array", "object", "null",
+                ]
+                .contains(&t)
+            }),
+            "{line}"
+        );
         let keys: Vec<&str> = line
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
+            .filter(|k| *k != "json_type")
             .collect();
         assert_eq!(
             keys,
