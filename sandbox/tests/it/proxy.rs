@@ -937,3 +937,93 @@ async fn operations_go_to_their_hosts_upstream() {
     main.stop().await;
     other.stop().await;
 }
+
+/// The recordings played back (`--replay`): requests of a recorded shape get the recorded
+/// answers in the order they were recorded, the last repeating, whatever personal values they
+/// carry; another request gets the scenarios, or with `--replay-strict` the vendor's not-found
+/// error naming the operation.
+#[tokio::test]
+async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
+    let sandbox = Sandbox::start().await.expect("sandbox starts");
+    let mut run = Run::start(&sandbox.kredibel_url(), &sandbox.iluma_url()).await;
+    let face = crate::support::face_image();
+    let biometric = |base: &str, nik: &str| {
+        run.http
+            .post(format!("{base}/v1/identity/verification/biometric"))
+            .bearer_auth(KREDIBEL_KEY)
+            .json(&json!({"identityId": nik, "faceImage": face}))
+    };
+    let base = run.url("kredibel");
+    for nik in ["1234567890123456", "1234567890111111"] {
+        let answer = biometric(&base, nik).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+    }
+    if let Some(proxy) = run.proxy.take() {
+        proxy.shutdown().await;
+    }
+    sandbox.shutdown().await;
+    let records = run.scratch.0.join("records");
+
+    let replaying = Sandbox::start_with(
+        kyc_sandbox::SandboxConfig::default()
+            .with_replay(kyc_sandbox::Replay::load(&records).unwrap()),
+    )
+    .await
+    .unwrap();
+    let base = replaying.kredibel_url();
+    let mut faces = Vec::new();
+    for _ in 0..3 {
+        let answer = biometric(&base, "9999999999999999").send().await.unwrap();
+        let file = answer.headers().get("x-kyc-replay").cloned();
+        assert!(file.is_some(), "answered from a recording");
+        let body: Value = answer.json().await.unwrap();
+        faces.push(body["data"]["response"]["face"].clone());
+    }
+    assert_eq!(faces, [json!(true), json!(false), json!(false)]);
+    // Another shape (a NIK of 15 digits is refused by the scenarios' validation) and another
+    // operation: the sandbox's own answers.
+    let short = biometric(&base, "123456789012345").send().await.unwrap();
+    assert_eq!(short.status().as_u16(), 400);
+    assert!(short.headers().get("x-kyc-replay").is_none());
+    let health = run
+        .http
+        .get(format!("{}/health", replaying.iluma_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    replaying.shutdown().await;
+
+    let strict = Sandbox::start_with(
+        kyc_sandbox::SandboxConfig::default()
+            .with_replay(kyc_sandbox::Replay::load(&records).unwrap().strict()),
+    )
+    .await
+    .unwrap();
+    let health = run
+        .http
+        .get(format!("{}/health", strict.iluma_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 404);
+    let body: Value = health.json().await.unwrap();
+    assert_eq!(body["error_code"], "DATA_NOT_FOUND");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("no recorded exchange of get_health"),
+        "{message}"
+    );
+    let short = biometric(&strict.kredibel_url(), "123456789012345")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status().as_u16(), 404);
+    let body: Value = short.json().await.unwrap();
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("verify_biometric") && message.contains("`/body/identityId`"),
+        "{message}"
+    );
+    strict.shutdown().await;
+}
