@@ -958,6 +958,24 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
         let answer = biometric(&base, nik).send().await.unwrap();
         assert_eq!(answer.status().as_u16(), 200);
     }
+    // A multipart request: text parts and a selfie file.
+    let selfie = crate::support::selfie();
+    let ktp = |base: &str, nik: &str, selfie: &[u8]| {
+        run.http
+            .post(format!("{base}/v0/identity/id_card_verifications"))
+            .basic_auth(ILUMA_KEY, Some(""))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={}", crate::support::BOUNDARY),
+            )
+            .body(crate::support::ktp_form(nik, selfie))
+    };
+    let recorded = ktp(&run.url("iluma"), "3275031210930027", &selfie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recorded.status().as_u16(), 200);
+    let recorded: Value = recorded.json().await.unwrap();
     if let Some(proxy) = run.proxy.take() {
         proxy.shutdown().await;
     }
@@ -992,6 +1010,17 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
         .await
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
+    // The multipart request, another NIK of the same shape and the same selfie file: the
+    // recorded answer, its echoed NIK masked (16 digits, not the one sent).
+    let replayed = ktp(&replaying.iluma_url(), "3171011507850003", &selfie)
+        .send()
+        .await
+        .unwrap();
+    assert!(replayed.headers().get("x-kyc-replay").is_some());
+    let replayed: Value = replayed.json().await.unwrap();
+    assert_eq!(replayed["status"], recorded["status"]);
+    let echo = replayed["id_card_number"].as_str().unwrap_or_default();
+    assert!(echo.len() == 16 && echo != "3275031210930027", "{replayed}");
     replaying.shutdown().await;
 
     let strict = Sandbox::start_with(
@@ -1026,4 +1055,30 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
         "{message}"
     );
     strict.shutdown().await;
+
+    // The binary: `--replay DIR --replay-strict`.
+    let records = records.to_str().unwrap();
+    let binary = crate::support::SandboxProcess::start_with(
+        &[
+            "--replay",
+            records,
+            "--replay-strict",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+        false,
+    );
+    let health = run
+        .http
+        .get(format!("{}/health", binary.iluma_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 404);
+    let answer = biometric(&binary.kredibel_url, "9999999999999999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
 }
