@@ -267,6 +267,11 @@ fn plan(
         return Err(Some(format!("{label}: no operation of the spec; left out")));
     };
     if observation.rule == "status" {
+        if !(100..600).contains(&observation.status) {
+            return Err(Some(format!(
+                "{label}: an undeclared status with no status number in the evidence; left out"
+            )));
+        }
         if spec
             .response_key(&operation.id, observation.status)
             .is_some()

@@ -19,7 +19,8 @@ OPTIONS:
                            a loopback address); VENDOR.HOST=URL for the operations of
                            one of its hosts (x-host), e.g. kredibel.vision=https://...
     --report FILE          one JSON line per violation [default: stderr]
-    --record DIR           each exchange as a JSON file, personal data masked
+    --record DIR           each exchange as a JSON file, personal data masked keeping
+                           its shape (`kyc-sandbox --replay DIR` plays them back)
     -h, --help             print this help
 
 A summary per operation is printed on exit (Ctrl-C or SIGTERM).";
