@@ -59,6 +59,8 @@ chrono = { version = "0.4", default-features = false, features = ["serde", "std"
 incremental = false
 [profile.dev.package.kyc-spec]
 incremental = false
+[profile.dev.package.kyc-spec-load]
+incremental = false
 [profile.dev.package.kyc-codegen]
 incremental = false
 TOML

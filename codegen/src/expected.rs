@@ -119,10 +119,9 @@ impl View<'_> {
                 let rust = personal_type.unwrap_or_else(|| self.named_type(&name));
                 return Some(self.expected_ref(target, rust, personal, None));
             }
-            return match self.component(&name) {
-                Some(twin) => Some(json!({"$ref": format!("#/components/schemas/{twin}")})),
-                None => None,
-            };
+            return self
+                .component(&name)
+                .map(|twin| json!({"$ref": format!("#/components/schemas/{twin}")}));
         }
         if let Some(personal_type) = Self::checked(node) {
             let rust = match personal_type {
