@@ -5,9 +5,9 @@
 //! with a list of messages naming the file and line, the JSON path or the operation, and the
 //! fix, never a panic; cargo shows them under the build script's `--- stderr`.
 //!
-//! Only the vendors whose feature is on (`kredibel`, `iluma`) are generated, and
-//! `schemars::JsonSchema` is derived only with the `schemars` feature: a consumer's build pays
-//! for what it uses.
+//! Only the vendors whose feature is on (`kredibel`, `iluma`) are generated,
+//! `schemars::JsonSchema` is derived only with the `schemars` feature, and `catalog::decode` is
+//! written only with the `catalog-decode` feature: a consumer's build pays for what it uses.
 
 use std::path::PathBuf;
 
@@ -48,6 +48,7 @@ fn main() {
         ),
     ];
 
+    let decode = std::env::var_os("CARGO_FEATURE_CATALOG_DECODE").is_some();
     let mut failed = false;
     for (name, vendor) in &vendors {
         // The vendor's Cargo feature (`kredibel`, `iluma`): a vendor left out is not generated.
@@ -56,7 +57,11 @@ fn main() {
         }
         println!("cargo:rerun-if-changed={}", vendor.file.display());
         match kyc_codegen::generate(vendor) {
-            Ok(generated) => {
+            Ok(mut generated) => {
+                if decode {
+                    generated.catalog.push('\n');
+                    generated.catalog.push_str(&generated.catalog_decode);
+                }
                 for (suffix, contents) in [
                     ("client.rs", &generated.client),
                     ("catalog.rs", &generated.catalog),

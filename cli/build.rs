@@ -33,7 +33,7 @@ fn main() {
             .join("openapi")
             .join(format!("{vendor}.yaml"));
         println!("cargo:rerun-if-changed={}", file.display());
-        match kyc_spec::load::load(&file) {
+        match kyc_spec_load::load(&file) {
             Ok(loaded) => specs.push(loaded.spec),
             Err(errors) => {
                 eprintln!("{errors}");

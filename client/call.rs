@@ -53,6 +53,8 @@ macro_rules! vendor_client {
 
         #[doc = concat!("The ", $title, " operations and schemas as data (see [`crate::catalog`]).")]
         pub mod catalog {
+            // Named by `decode` and `json_schema`, which only some builds have (features).
+            #[allow(unused_imports)]
             use super::types;
             include!(concat!(env!("OUT_DIR"), "/", $vendor, "_catalog.rs"));
         }

@@ -42,7 +42,8 @@ pub struct Parameter {
     pub required: bool,
 }
 
-/// A JSON value decoded into a generated type and encoded back.
+/// A JSON value decoded into a generated type and encoded back: what a vendor's
+/// `catalog::decode` returns (the `catalog-decode` feature).
 #[derive(Debug)]
 pub struct Decoded {
     /// The value as the generated type serializes it. A faithful type gives back its input.

@@ -123,15 +123,16 @@ pub fn operation_summaries(spec: &OpenAPI, hand_written: &[String]) -> Vec<Opera
         .collect()
 }
 
-/// Rust source for the catalog module of one vendor. It is `include!`d inside the vendor module,
-/// next to the generated `types`. `document` is `spec` as JSON, which `kyc-spec` reads.
+/// Rust source for the catalog module of one vendor, and apart its `decode` function (see
+/// [`crate::Generated::catalog_decode`]). It is `include!`d inside the vendor module, next to
+/// the generated `types`. `document` is `spec` as JSON, which `kyc-spec` reads.
 pub(crate) fn catalog_source(
     spec: &OpenAPI,
     document: &Value,
     hand_written: &[String],
     replacements: &[(String, String)],
     json_schema: bool,
-) -> String {
+) -> (String, String) {
     // A replaced schema's Rust type is the hand-written one, not `types::<Name>`.
     let rust_type = |name: &str| {
         replacements
@@ -191,19 +192,19 @@ pub(crate) fn catalog_source(
     }
     out.push_str("];\n\n");
 
-    out.push_str(
+    let mut decode = String::from(
         "/// Decodes `value` as the generated type for `schema`; `None` if the spec has no such schema.\n\
          pub fn decode(schema: &str, value: serde_json::Value) -> Option<Result<crate::catalog::Decoded, serde_json::Error>> {\n    \
          match schema {\n",
     );
     for name in &names {
         let _ = writeln!(
-            out,
+            decode,
             "        {name:?} => Some(crate::catalog::Decoded::of::<{}>(value)),",
             rust_type(name)
         );
     }
-    out.push_str("        _ => None,\n    }\n}\n\n");
+    decode.push_str("        _ => None,\n    }\n}\n");
 
     // Only where the types derive JsonSchema (kyc-clients' `schemars` feature).
     if json_schema {
@@ -243,7 +244,7 @@ pub(crate) fn catalog_source(
         let _ = writeln!(out, "        {name:?} => &[{}],", entries.join(", "));
     }
     out.push_str("        _ => &[],\n    }\n}\n");
-    out
+    (out, decode)
 }
 
 /// The hand-written types that replace generated ones, derived from the `x-pii` marks of the

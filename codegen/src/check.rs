@@ -360,10 +360,10 @@ fn response_kind(response: &Response) -> String {
         Some((_, content)) => match &content.schema {
             Some(ReferenceOr::Reference { reference }) => reference.clone(),
             Some(ReferenceOr::Item(schema)) => {
-                format!(
-                    "an inline schema {}",
-                    serde_json::to_string(schema).unwrap_or_default()
-                )
+                // Through a JSON value: the serializer kyc-spec-load already compiles for the
+                // document, not a second one for text.
+                let schema = serde_json::to_value(schema).unwrap_or_default();
+                format!("an inline schema {schema}")
             }
             None => "a JSON body without a schema".into(),
         },

@@ -1,6 +1,6 @@
 //! Turns the vendor OpenAPI specs in `openapi/` into Rust source.
 //!
-//! The root `build.rs` calls [`generate`] once per vendor (specs are read by `kyc_spec::load`,
+//! The root `build.rs` calls [`generate`] once per vendor (specs are read by `kyc_spec_load`,
 //! which `kyc-contract` uses too, so both read a spec the same way). Before progenitor sees a
 //! spec, three layers refuse what would go wrong, each with the file, the place (JSON pointer
 //! and line, or the operation) and the fix: `kyc_spec::structure` checks the document against
@@ -32,8 +32,8 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{OperationSummary, operation_summaries, pii_replacements};
 pub use dispatch::{dispatch_source, dispatch_source_of};
-pub use kyc_spec::load::{load_spec, parse_spec};
 pub use kyc_spec::{SpecError, SpecErrors};
+pub use kyc_spec_load::{load_spec, parse_spec};
 
 /// How one vendor's spec is turned into a client.
 #[derive(Debug, Clone)]
@@ -67,6 +67,11 @@ pub struct Generated {
     pub client: String,
     /// The catalog: operation summaries and a by-name registry of the spec's schemas.
     pub catalog: String,
+    /// The catalog's `decode`: a JSON value decoded by schema name into its generated type, for
+    /// tests and tools. Apart from [`Generated::catalog`] (append it where wanted): it compiles
+    /// deserialization from a JSON value for every schema's type, about a quarter of
+    /// kyc-clients' compile time, which a client's user does not need.
+    pub catalog_decode: String,
     /// The whole spec as JSON, for code that reads it at run time (request validation).
     pub spec_json: String,
 }
@@ -74,7 +79,7 @@ pub struct Generated {
 /// Loads, checks and generates one vendor's client. Every problem names the line of the spec
 /// it is about, where it is about one place.
 pub fn generate(vendor: &VendorSpec) -> Result<Generated, SpecErrors> {
-    kyc_spec::load::load(&vendor.file)
+    kyc_spec_load::load(&vendor.file)
         .and_then(|loaded| generate_from(&vendor.file, &loaded.openapi, vendor))
         .map_err(|mut errors| {
             // Read again only on failure: the checks see the parsed document, not the text.
@@ -122,7 +127,7 @@ pub fn generate_from(
     // Viewed whole: the hand-written operations decode into the generated types too.
     let (viewed, expected) = expected::response_view(document.clone(), &vendor.types_path);
     vendor.replacements.extend(expected);
-    let viewed: openapiv3::OpenAPI = serde_json::from_value(viewed).map_err(as_json_failed)?;
+    let viewed = kyc_spec_load::typed_from_json(&file_label, &viewed)?;
     let vendor = &vendor;
     let generable =
         tolerant::for_generation(check::without_hand_written(&viewed, &vendor.hand_written));
@@ -135,17 +140,19 @@ pub fn generate_from(
             "report this as a kyc-codegen bug; check the `x-open-enum` schemas' names and values",
         ))
     })?;
-    let catalog = catalog::catalog_source(
+    let (catalog, catalog_decode) = catalog::catalog_source(
         spec,
         &document,
         &vendor.hand_written,
         &vendor.replacements,
         json_schema,
     );
-    let spec_json = serde_json::to_string(spec).map_err(as_json_failed)?;
+    // From the JSON value (not the typed document): no second serializer of the whole document.
+    let spec_json = document.to_string();
     Ok(Generated {
         client,
         catalog,
+        catalog_decode,
         spec_json,
     })
 }

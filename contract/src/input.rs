@@ -54,7 +54,7 @@ pub struct SpecFile {
     pub spec: Spec,
 }
 
-/// Reads and parses a spec file exactly as `build.rs` does (through `kyc_spec::load`), then
+/// Reads and parses a spec file exactly as `build.rs` does (through `kyc_spec_load`), then
 /// checks its references. The registry entry (`x-vendor`, ...) is not required: an old
 /// revision may predate it.
 pub fn load_file(path: &Path) -> Result<SpecFile, InputError> {
@@ -76,7 +76,7 @@ pub fn load_file(path: &Path) -> Result<SpecFile, InputError> {
 /// Parses spec text exactly as `build.rs` does, then checks its references. `label` names it in
 /// messages.
 pub fn parse_text(label: &str, text: &str) -> Result<Spec, InputError> {
-    let spec = kyc_spec::load::parse_without_registry(label, text)
+    let spec = kyc_spec_load::parse_without_registry(label, text)
         .map_err(|errors| InputError::new(label, errors.to_string()))?;
     check_refs(label, &spec)?;
     Ok(spec)

@@ -3,7 +3,7 @@
 //!
 //! The YAML text is compiled into the binary (`include_str!`) rather than read from disk at
 //! start: the `kyc-sandbox` binary and the in-process sandbox then run from any directory and
-//! from a copied binary, with no path to configure. It is parsed by `kyc_spec::load::parse`,
+//! from a copied binary, with no path to configure. It is parsed by `kyc_spec_load::parse`,
 //! the same reader `build.rs` generates the clients with, so the sandbox serves exactly the
 //! spec the clients are built from: routes, request schemas, image rules (`x-image-formats`,
 //! `x-min-bytes`, `x-max-bytes`, `x-min-pixels`), `x-threshold`, `x-status`, key prefixes and
@@ -34,7 +34,7 @@ pub fn iluma() -> &'static Arc<Spec> {
 
 /// Only a broken `openapi/*.yaml` fails here, and every test of the crate would show it.
 fn parse(label: &str, yaml: &str) -> Arc<Spec> {
-    match kyc_spec::load::parse(label, yaml) {
+    match kyc_spec_load::parse(label, yaml) {
         Ok(loaded) => Arc::new(loaded.spec),
         Err(errors) => panic!("{errors}"),
     }

@@ -7,19 +7,16 @@
 //! the specs' schemas, the one walk the client and the sandbox share; [`redact`]: a body with its personal data
 //! masked, for files that outlive an exchange. Nothing here is generated.
 //!
-//! The run-time part reads a spec as JSON (`build.rs` embeds it so) and depends on
-//! `serde_json`, plus `regress` and `memchr` for validation (the default `validate` feature);
-//! reading YAML files and the typed `openapiv3` view sit behind the `load` feature, for build
-//! scripts and tools.
+//! It reads a spec as JSON (`build.rs` embeds it so) and depends on `serde_json`, plus `regress`
+//! and `memchr` for validation (the default `validate` feature). Reading YAML files into the
+//! typed `openapiv3` view is the crate `kyc-spec-load`, for build scripts and tools: kept out,
+//! a consumer's build compiles this crate once for its build script and its run time.
 
 mod error;
 pub mod example;
 mod examples;
 pub mod extensions;
 pub mod image;
-#[cfg(feature = "load")]
-pub mod load;
-#[cfg(feature = "load")]
 pub mod locate;
 mod operation;
 pub mod redact;
@@ -28,7 +25,6 @@ mod replacement;
 mod route;
 mod scenario;
 mod spec;
-#[cfg(feature = "load")]
 pub mod structure;
 #[cfg(feature = "validate")]
 pub mod validate;

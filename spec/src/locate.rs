@@ -4,7 +4,7 @@
 //! by its JSON pointer; a reviewer wants the line. [`YamlLines`] scans the text once and
 //! records, for every mapping key and sequence item, the line it starts on. It is a small
 //! hand-written scanner, not a YAML parser: the text has already been parsed (by
-//! `serde_yaml`, in [`crate::load`]), so it only needs to follow the structure — block mappings
+//! `serde_yaml`, in `kyc-spec-load`), so it only needs to follow the structure — block mappings
 //! and sequences (`- name: x` items included), flow collections (`[jpeg, png]`, `{width: 1}`,
 //! over several lines too, so JSON specs work as well), quoted keys (`"200":`), block scalars
 //! (`|`, `>-`), multi-line plain and quoted scalars, comments, anchors and tags. What it does

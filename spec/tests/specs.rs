@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use kyc_spec::load::load;
 use kyc_spec::{AuthScheme, Environment, Spec};
+use kyc_spec_load::load;
 
 fn spec(file: &str) -> Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -209,7 +209,7 @@ async fn sandbox_readme_another_spec() -> Result<(), Box<dyn std::error::Error>>
     use kyc_sandbox::{Sandbox, SandboxConfig};
     use std::path::Path;
 
-    let acme = kyc_spec::load::load(Path::new("tests/acme/openapi/acme.yaml"))?.spec;
+    let acme = kyc_spec_load::load(Path::new("tests/acme/openapi/acme.yaml"))?.spec;
     let sandbox = Sandbox::start_with(SandboxConfig::default().with_spec(acme)).await?;
     let url = sandbox.url("acme"); // Some("http://127.0.0.1:PORT/acme")
     // README: end

@@ -390,7 +390,7 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
     }
     let patched = |file: &str| {
         let text = std::fs::read_to_string(copy.join(file)).unwrap();
-        kyc_spec::load::parse(file, &text).unwrap().spec
+        kyc_spec_load::parse(file, &text).unwrap().spec
     };
     let (kredibel_spec, iluma_spec) = (
         patched("openapi/kredibel.yaml"),

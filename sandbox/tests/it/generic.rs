@@ -128,7 +128,7 @@ components:
 const KEY: &str = "acme_test_abc";
 
 fn acme() -> kyc_spec::Spec {
-    kyc_spec::load::parse("acme.yaml", ACME)
+    kyc_spec_load::parse("acme.yaml", ACME)
         .unwrap_or_else(|errors| panic!("{errors}"))
         .spec
 }

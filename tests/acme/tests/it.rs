@@ -18,7 +18,7 @@ const KEY: &str = "acme-sandbox-key";
 /// The spec as the sandbox reads it: the file `build.rs` generated the client from.
 fn acme_spec() -> kyc_spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/acme.yaml");
-    match kyc_spec::load::load(&path) {
+    match kyc_spec_load::load(&path) {
         Ok(loaded) => loaded.spec,
         Err(errors) => panic!("{errors}"),
     }

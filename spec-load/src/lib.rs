@@ -1,10 +1,12 @@
-//! Reading a spec file into `openapiv3::OpenAPI`, checked first by [`crate::structure`], with
-//! messages that point at the line.
+//! Reading a spec file into `openapiv3::OpenAPI` and [`Spec`], checked first by
+//! [`kyc_spec::structure`], with messages that point at the line.
+//!
+//! The YAML half of `kyc-spec` (the one reader of the specs): for `build.rs` through
+//! `kyc-codegen`, and for the tools. Everything else a spec says is read by `kyc-spec` itself.
 
 use std::path::Path;
 
-use crate::Spec;
-use crate::error::{SpecError, SpecErrors};
+use kyc_spec::{Spec, SpecError, SpecErrors};
 
 /// Reads and parses a spec file (YAML or JSON). The same function serves `build.rs` and
 /// `kyc-contract`, so both see a spec the same way.
@@ -21,11 +23,11 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, SpecErrors> {
 }
 
 /// Parses spec text: YAML, then the OpenAPI version, then the structural check
-/// ([`crate::structure`], every problem with its line), then the typed document. `label` names
+/// ([`kyc_spec::structure`], every problem with its line), then the typed document. `label` names
 /// the file in messages.
 pub fn parse_spec(label: &str, text: &str) -> Result<openapiv3::OpenAPI, SpecErrors> {
     let value = read_yaml(label, text)?;
-    crate::structure::check(label, text, &to_json(&value))?;
+    kyc_spec::structure::check(label, text, &to_json(&value))?;
     typed(label, value)
 }
 
@@ -74,6 +76,24 @@ fn typed(label: &str, value: serde_yaml::Value) -> Result<openapiv3::OpenAPI, Sp
         )
         .into()
     })
+}
+
+/// The typed document of a spec held as JSON (the view kyc-codegen edits before generating).
+/// Through the YAML value, as a file is read: openapiv3's derived `Deserialize` is the largest
+/// generic code of a build script, and one deserializer for it (not serde_json's as well) is
+/// compiled once in a consumer's build.
+pub fn typed_from_json(
+    label: &str,
+    document: &serde_json::Value,
+) -> Result<openapiv3::OpenAPI, SpecErrors> {
+    let value = serde_yaml::to_value(document).map_err(|err| {
+        SpecError::general(
+            label,
+            format!("cannot be read as YAML: {err}"),
+            "report this as a kyc-spec-load bug",
+        )
+    })?;
+    typed(label, value)
 }
 
 /// The YAML value as JSON, every key as a string (`200:` unquoted is `"200"`), for the
