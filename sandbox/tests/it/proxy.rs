@@ -472,13 +472,13 @@ fn found(
         assert_eq!(
             keys,
             [
-                "decodes",
-                "direction",
+                "vendor",
                 "operation",
+                "direction",
+                "status",
                 "path",
                 "rule",
-                "status",
-                "vendor"
+                "decodes"
             ],
             "{line}"
         );
@@ -615,8 +615,8 @@ async fn a_stub_vendor_s_differences_are_reported() {
     assert_eq!(
         exchange!(iluma, "screen_individual", 200, echoes),
         [
-            entry("/addresses/0/country", "pattern", true),
             entry("/created", "format", true),
+            entry("/addresses/0/country", "pattern", true),
             entry("/score_threshold", "type", true),
         ]
     );

@@ -47,13 +47,15 @@ pub fn problems(file: &str, document: &Value) -> Vec<SpecError> {
 
 impl SpecErrors {
     /// Adds the line of each error that names a node (a JSON pointer) but no line yet: the line
-    /// of the node, or of its nearest ancestor written in the text.
+    /// of the node, or of its nearest ancestor written in the text; then lists the errors of a
+    /// file in line order, as the author reads it (those without a line keep their place, first).
     pub fn locate(&mut self, lines: &YamlLines) {
         for error in &mut self.0 {
             if let (Some(pointer), None) = (&error.pointer, error.line) {
                 error.line = Some(lines.locate(pointer).line);
             }
         }
+        self.0.sort_by_key(|error| error.line);
     }
 }
 
