@@ -178,51 +178,36 @@ impl Masker {
     }
 }
 
-/// What each walk does with the values it masks: [`Masker`] (keyed masks) or [`Shape`].
+/// What each walk does with the values it masks: [`Masker`] (keyed masks) or [`Shape`]. The
+/// walk hands them one string or number at a time ([`each_scalar`]) and every image it reads.
 trait Leaves {
+    /// A string or number under an `x-pii` mark other than `image`.
     fn pii(&self, spec: &Spec, kind: PiiKind, schema: &Value, value: &Value) -> Value;
-    fn image(&self, value: &Value) -> Value;
+    /// A base64 image.
+    fn image(&self, info: &ImageInfo) -> String;
+    /// A string or number the schema does not declare (or a base64 string that is no image).
     fn undeclared(&self, value: &Value) -> Value;
 }
 
 impl Leaves for Masker {
     fn pii(&self, spec: &Spec, kind: PiiKind, schema: &Value, value: &Value) -> Value {
         match value {
-            Value::Null | Value::Bool(_) => value.clone(),
-            Value::Array(items) => items
-                .iter()
-                .map(|v| self.pii(spec, kind, schema, v))
-                .collect(),
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(k, v)| (k.clone(), self.pii(spec, kind, schema, v)))
-                .collect(),
             Value::Number(n) if kind == PiiKind::BirthDate => self.date_part(n),
             Value::Number(n) => self.number(n),
             Value::String(text) => Value::String(self.pii_string(spec, kind, schema, text)),
+            other => other.clone(),
         }
     }
 
-    fn image(&self, value: &Value) -> Value {
-        match value {
-            Value::String(text) => match image::inspect_base64(text) {
-                Ok(info) => Value::String(synthetic(&info).base64(size_class(info.bytes))),
-                Err(_) => Value::String(self.string(text, 0)),
-            },
-            other => self.undeclared(other),
-        }
+    fn image(&self, info: &ImageInfo) -> String {
+        synthetic(info).base64(size_class(info.bytes))
     }
 
     fn undeclared(&self, value: &Value) -> Value {
         match value {
-            Value::Null | Value::Bool(_) => value.clone(),
             Value::Number(n) => self.number(n),
             Value::String(text) => Value::String(self.string(text, 0)),
-            Value::Array(items) => items.iter().map(|v| self.undeclared(v)).collect(),
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(k, v)| (k.clone(), self.undeclared(v)))
-                .collect(),
+            other => other.clone(),
         }
     }
 }
@@ -268,10 +253,6 @@ impl Masker {
                     None => self.string(text, 0),
                 }
             }
-            PiiKind::Image => match image::inspect_base64(text) {
-                Ok(info) => synthetic(&info).base64(size_class(info.bytes)),
-                Err(_) => self.string(text, 0),
-            },
             _ => self.string(text, 0),
         }
     }
@@ -331,46 +312,37 @@ impl Leaves for Shape {
             Value::String(text) if crate::enum_strings(schema).contains(&text.as_str()) => {
                 Value::String(format!("[{kind}: listed]"))
             }
-            Value::String(text) if kind == PiiKind::Image => match image::inspect_base64(text) {
-                Ok(info) => Value::String(image_shape(&info)),
-                Err(_) => self.undeclared(value),
-            },
             // A masked birth-date part may have another digit count (9 can mask to 12).
             Value::Number(_) => Value::String(format!("[{kind}: number]")),
-            Value::Array(items) => items
-                .iter()
-                .map(|v| self.pii(_spec, kind, schema, v))
-                .collect(),
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(k, v)| (k.clone(), self.pii(_spec, kind, schema, v)))
-                .collect(),
             other => self.undeclared(other),
         }
     }
 
-    fn image(&self, value: &Value) -> Value {
-        match value {
-            Value::String(text) => match image::inspect_base64(text) {
-                Ok(info) => Value::String(image_shape(&info)),
-                Err(_) => self.undeclared(value),
-            },
-            other => self.undeclared(other),
-        }
+    fn image(&self, info: &ImageInfo) -> String {
+        image_shape(info)
     }
 
     fn undeclared(&self, value: &Value) -> Value {
         match value {
-            Value::Null | Value::Bool(_) => value.clone(),
             Value::Number(n) => Value::String(format!("[number: {}]", classes(&n.to_string()))),
             Value::String(text) if is_uuid(text) => Value::String("[uuid]".into()),
             Value::String(text) => Value::String(format!("[string: {}]", classes(text))),
-            Value::Array(items) => items.iter().map(|v| self.undeclared(v)).collect(),
-            Value::Object(fields) => fields
-                .iter()
-                .map(|(k, v)| (k.clone(), self.undeclared(v)))
-                .collect(),
+            other => other.clone(),
         }
+    }
+}
+
+/// `value` with `leaf` applied to each string and number in it: nulls and flags stay, lists
+/// and maps keep their structure.
+fn each_scalar(value: &Value, leaf: &impl Fn(&Value) -> Value) -> Value {
+    match value {
+        Value::Null | Value::Bool(_) => value.clone(),
+        Value::Array(items) => items.iter().map(|v| each_scalar(v, leaf)).collect(),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| (k.clone(), each_scalar(v, leaf)))
+            .collect(),
+        scalar => leaf(scalar),
     }
 }
 
@@ -461,31 +433,49 @@ impl<L: Leaves> Walk<'_, L> {
     fn body(&self, schema: Option<&Value>, value: &Value) -> Value {
         match schema {
             Some(schema) => self.value(schema, value, 0),
-            None => self.leaves.undeclared(value),
+            None => self.undeclared(value),
+        }
+    }
+
+    fn undeclared(&self, value: &Value) -> Value {
+        each_scalar(value, &|v| self.leaves.undeclared(v))
+    }
+
+    fn pii(&self, kind: PiiKind, schema: &Value, value: &Value) -> Value {
+        each_scalar(value, &|v| self.leaves.pii(self.spec, kind, schema, v))
+    }
+
+    fn image(&self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => match image::inspect_base64(text) {
+                Ok(info) => Value::String(self.leaves.image(&info)),
+                Err(_) => self.leaves.undeclared(value),
+            },
+            other => self.undeclared(other),
         }
     }
 
     fn value(&self, schema: &Value, value: &Value, depth: usize) -> Value {
         let schema = self.spec.resolve(schema);
         if depth > MAX_DEPTH {
-            return self.leaves.undeclared(value);
+            return self.undeclared(value);
         }
         if let Some(kind) = PiiKind::of(schema) {
             return if kind == PiiKind::Image {
-                self.leaves.image(value)
+                self.image(value)
             } else {
-                self.leaves.pii(self.spec, kind, schema, value)
+                self.pii(kind, schema, value)
             };
         }
         if image::ImageRule::from_schema(schema).is_some() {
-            return self.leaves.image(value);
+            return self.image(value);
         }
         for combinator in ["oneOf", "anyOf", "allOf"] {
             if let Some(members) = schema.get(combinator).and_then(Value::as_array) {
                 // The member the value looks like; none fitting, the value is masked whole.
                 return match members.iter().find(|m| self.fits(m, value)) {
                     Some(member) => self.value(member, value, depth + 1),
-                    None => self.leaves.undeclared(value),
+                    None => self.undeclared(value),
                 };
             }
         }
@@ -496,7 +486,7 @@ impl<L: Leaves> Walk<'_, L> {
                     .iter()
                     .map(|v| self.value(item, v, depth + 1))
                     .collect(),
-                None => self.leaves.undeclared(value),
+                None => self.undeclared(value),
             },
             other => other.clone(),
         }
@@ -515,7 +505,7 @@ impl<L: Leaves> Walk<'_, L> {
             .map(|(name, field)| {
                 let masked = match properties.and_then(|p| p.get(name)).or(additional) {
                     Some(property) => self.value(property, field, depth + 1),
-                    None => self.leaves.undeclared(field),
+                    None => self.undeclared(field),
                 };
                 (name.clone(), masked)
             })
