@@ -207,10 +207,7 @@ impl View<'_> {
         if !kyc_spec::refuses_values_of_its_kind(schema) {
             return None;
         }
-        Some(
-            kyc_spec::pii_replacement(schema)
-                .map(|replacement| strip_option(&replacement).to_string()),
-        )
+        Some(kyc_spec::pii_type(schema).map(str::to_string))
     }
 
     /// typify's name for component `name`, in the vendor's `types` module.
@@ -301,12 +298,6 @@ impl View<'_> {
         }
         name
     }
-}
-
-fn strip_option(rust: &str) -> &str {
-    rust.strip_prefix("Option<")
-        .and_then(|r| r.strip_suffix('>'))
-        .unwrap_or(rust)
 }
 
 /// The JSON pointers of every response body schema and callback payload schema (a response

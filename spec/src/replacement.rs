@@ -31,8 +31,20 @@ impl PiiKind {
 /// fields are masked where the library prints them, and their personal fields are marked
 /// schemas of their own.
 pub fn pii_replacement(schema: &Value) -> Option<String> {
+    let base = pii_type(schema)?;
+    Some(
+        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+            format!("Option<{base}>")
+        } else {
+            base.to_string()
+        },
+    )
+}
+
+/// [`pii_replacement`] without the `Option` of a nullable schema: the hand-written type itself.
+pub fn pii_type(schema: &Value) -> Option<&'static str> {
     let kind = PiiKind::of(schema)?;
-    let base = match schema.get("type").and_then(Value::as_str) {
+    Some(match schema.get("type").and_then(Value::as_str) {
         Some("string") => match schema.get("format").and_then(Value::as_str) {
             // A multipart file part: its JSON form is no image, just text kept out of `Debug`.
             Some("binary") => "crate::Redacted<String>",
@@ -43,14 +55,7 @@ pub fn pii_replacement(schema: &Value) -> Option<String> {
             "crate::Redacted<serde_json::Value>"
         }
         _ => return None,
-    };
-    Some(
-        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-            format!("Option<{base}>")
-        } else {
-            base.to_string()
-        },
-    )
+    })
 }
 
 /// Whether the Rust type generated code gives `schema` (references not followed) refuses some
@@ -71,11 +76,7 @@ pub fn refuses_values_of_its_kind(schema: &Value) -> bool {
     if schema.get("enum").is_some() || image {
         return false;
     }
-    if let Some(replacement) = pii_replacement(schema) {
-        let base = replacement
-            .strip_prefix("Option<")
-            .and_then(|r| r.strip_suffix('>'))
-            .unwrap_or(&replacement);
+    if let Some(base) = pii_type(schema) {
         return matches!(
             base,
             "crate::Nik" | "crate::Redacted<chrono::NaiveDate>" | "crate::Redacted<i64>"
