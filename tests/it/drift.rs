@@ -195,15 +195,7 @@ fn assert_no_private_data(events: &[Event]) {
 }
 
 fn clients(server: &CaptureServer) -> (kredibel::Client, iluma::Client) {
-    let options = || kyc_clients::ClientOptions {
-        retry: kyc_clients::RetryPolicy::none(),
-        ..Default::default()
-    };
-    let url = || Environment::Custom(server.base_url.clone());
-    (
-        kredibel::Client::with_options(url(), "kredibel-key", options()).unwrap(),
-        iluma::Client::with_options(url(), "iluma_development_key", options()).unwrap(),
-    )
+    server.clients("kredibel-key", "iluma_development_key")
 }
 
 /// A documented response example of `operation`.

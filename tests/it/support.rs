@@ -283,6 +283,23 @@ impl CaptureServer {
         *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), body, false);
     }
 
+    /// Both vendors' clients sending to this server, without retries: each answer is read once.
+    pub(crate) fn clients(
+        &self,
+        kredibel_key: &str,
+        iluma_key: &str,
+    ) -> (kyc_clients::kredibel::Client, kyc_clients::iluma::Client) {
+        let options = || kyc_clients::ClientOptions {
+            retry: kyc_clients::RetryPolicy::none(),
+            ..Default::default()
+        };
+        let url = || kyc_clients::Environment::Custom(self.base_url.clone());
+        (
+            kyc_clients::kredibel::Client::with_options(url(), kredibel_key, options()).unwrap(),
+            kyc_clients::iluma::Client::with_options(url(), iluma_key, options()).unwrap(),
+        )
+    }
+
     /// Answers with `text` as `text/plain` (a body that is not JSON).
     pub(crate) fn reply_text(&self, status: u16, text: &str) {
         *self.reply.lock().unwrap() = (StatusCode::from_u16(status).unwrap(), text.into(), true);

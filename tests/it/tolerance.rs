@@ -873,22 +873,7 @@ const PERSONAL: &[&str] = &[
 #[tokio::test]
 async fn every_vendor_variation_decodes() {
     let server = CaptureServer::start().await;
-    let options = kyc_clients::ClientOptions {
-        retry: kyc_clients::RetryPolicy::none(),
-        ..Default::default()
-    };
-    let kredibel = kredibel::Client::with_options(
-        Environment::Custom(server.base_url.clone()),
-        KREDIBEL_KEY,
-        options.clone(),
-    )
-    .unwrap();
-    let iluma = iluma::Client::with_options(
-        Environment::Custom(server.base_url.clone()),
-        ILUMA_KEY,
-        options,
-    )
-    .unwrap();
+    let (kredibel, iluma) = server.clients(KREDIBEL_KEY, ILUMA_KEY);
     let (drift, _guard) = crate::drift::capture();
     let mut failures = Vec::new();
     let table = variations();
@@ -1063,16 +1048,7 @@ fn undocumented_values_are_listed_in_open_enums() {
 #[tokio::test]
 async fn only_a_paid_operation_may_have_been_billed() {
     let server = CaptureServer::start().await;
-    let options = kyc_clients::ClientOptions {
-        retry: kyc_clients::RetryPolicy::none(),
-        ..Default::default()
-    };
-    let iluma = iluma::Client::with_options(
-        Environment::Custom(server.base_url.clone()),
-        ILUMA_KEY,
-        options,
-    )
-    .unwrap();
+    let (_, iluma) = server.clients(KREDIBEL_KEY, ILUMA_KEY);
     for operation in [
         "get_health",
         "get_callback_authentication_token",
