@@ -140,6 +140,13 @@ fn clients(kredibel_url: String, iluma_url: String) -> (kredibel::Client, iluma:
     )
 }
 
+/// The person's biometric check, `selfie` the face image.
+fn biometric_request(selfie: Vec<u8>) -> kredibel::types::builder::BiometricVerificationRequest {
+    kredibel::types::BiometricVerificationRequest::builder()
+        .identity_id(NIK)
+        .face_image(kyc_clients::Base64Image::from_bytes(selfie))
+}
+
 /// What the three calls give a caller: each typed answer as JSON, or the error's status.
 async fn calls(kredibel: &kredibel::Client, iluma: &iluma::Client) -> [Value; 3] {
     let certificate = kredibel
@@ -159,11 +166,7 @@ async fn calls(kredibel: &kredibel::Client, iluma: &iluma::Client) -> [Value; 3]
         .expect("a certificate answer with drift decodes");
     let biometric = kredibel
         .verify_biometric()
-        .body(
-            kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id(NIK)
-                .face_image(kyc_clients::Base64Image::from_bytes(face())),
-        )
+        .body(biometric_request(face()))
         .send()
         .await
         .expect("a biometric answer decodes");
@@ -452,13 +455,7 @@ async fn drift_becomes_a_reviewed_patch_and_recordings_play_back() {
     // Strict replay: a request no recording matches is the vendor's error, naming why.
     let other = kredibel
         .verify_biometric()
-        .body(
-            kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id(NIK)
-                .face_image(kyc_clients::Base64Image::from_bytes(
-                    Image::png(500, 500).bytes(120_000),
-                )),
-        )
+        .body(biometric_request(Image::png(500, 500).bytes(120_000)))
         .send()
         .await
         .expect_err("no recording of a PNG selfie");
@@ -504,11 +501,7 @@ async fn drift_of_personal_values_alone_suggests_no_value() {
     );
     kredibel
         .verify_biometric()
-        .body(
-            kredibel::types::BiometricVerificationRequest::builder()
-                .identity_id(NIK)
-                .face_image(kyc_clients::Base64Image::from_bytes(face())),
-        )
+        .body(biometric_request(face()))
         .send()
         .await
         .expect("a masked echo decodes");
