@@ -602,7 +602,7 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
             if !text.is_block_mapping(object) {
                 return Err(cannot(object));
             }
-            let mut types: BTreeSet<&str> = seen.values.iter().map(json_type).collect();
+            let mut types: BTreeSet<&str> = seen.values.iter().map(kyc_spec::json_type).collect();
             types.extend(seen.types.iter().map(String::as_str));
             let mut lines = vec![format!("{}:", scalar(name))];
             lines.push("  description: |".into());
@@ -859,16 +859,4 @@ fn relax(
     };
     text.append_description(pointer, &sentence);
     Ok(())
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
