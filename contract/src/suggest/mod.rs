@@ -708,7 +708,7 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
                     deref(document, format!("{responses}/{}", refs::escape(key)))
                 && let Some(response) = document.pointer(&resolved)
             {
-                if let Some(charged) = response.get("x-charged").and_then(Value::as_bool) {
+                if let Some(charged) = kyc_spec::extensions::response_charged(response) {
                     lines.push(format!("  x-charged: {charged}"));
                 }
                 if let Some(content) = response.get("content").and_then(Value::as_object) {
@@ -751,7 +751,7 @@ fn relax(
     let strings: Vec<&str> = seen.values.iter().filter_map(Value::as_str).collect();
     let numbers: Vec<f64> = seen.values.iter().filter_map(Value::as_f64).collect();
     let mark = |text: &mut YamlText, keyword: &str| {
-        if node.get("x-undocumented") != Some(&Value::Bool(true)) {
+        if !kyc_spec::extensions::is_undocumented(node) {
             text.add_to_list(pointer, "x-undocumented", keyword, None);
         }
     };
