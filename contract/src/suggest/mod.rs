@@ -166,6 +166,8 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
         .iter()
         .map(|s| input::parse_text(&s.file, &s.text))
         .collect::<Result<_, _>>()?;
+    // What requests use, once per spec: no schema they share is relaxed.
+    let requests: Vec<BTreeSet<String>> = parsed.iter().map(request_schemas).collect();
     let mut notes = BTreeSet::new();
     let mut intents: BTreeMap<(usize, Intent), Seen> = BTreeMap::new();
     for observation in evidence.effective() {
@@ -180,7 +182,7 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
             continue;
         };
         let spec = &parsed[index];
-        match plan(spec, evidence, &observation) {
+        match plan(spec, &requests[index], evidence, &observation) {
             Ok((intent, values)) => {
                 // When and where first: the evidence's own time, else its recording's.
                 let first = match &observation.seen_at {
@@ -243,8 +245,10 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
 
 /// The intent of one observation and the recorded values behind it; `Err` with a note when
 /// it asks for no edit or for one this tool does not make (`None`: nothing worth saying).
+/// `requests` are the spec's [`request_schemas`].
 fn plan(
     spec: &Spec,
+    requests: &BTreeSet<String>,
     evidence: &Evidence,
     observation: &Observation,
 ) -> Result<(Intent, Vec<Value>), Option<String>> {
@@ -300,7 +304,6 @@ fn plan(
         .filter(|r| r.shows(observation))
         .filter_map(|r| r.response_value(&observation.path).cloned())
         .collect();
-    let shared_with_requests = |pointer: &str| request_schemas(spec).contains(pointer);
     match observation.rule.as_str() {
         "enum" => {
             let mut pii = false;
@@ -323,7 +326,7 @@ fn plan(
             if listed.is_some_and(|listed| listed.contains(&value.as_str())) {
                 return Err(None); // listed since
             }
-            let shared = shared_with_requests(&schema);
+            let shared = requests.contains(&schema);
             Ok((
                 Intent::AddEnumValue {
                     schema,
@@ -338,7 +341,7 @@ fn plan(
             let name = name.first().cloned().ok_or_else(|| not_found(&at))?;
             let mut pii = false;
             let object = descend(document, root, parent, &mut pii).ok_or_else(|| not_found(&at))?;
-            if shared_with_requests(&object) {
+            if requests.contains(&object) {
                 return Err(Some(shared_note(&at, &object)));
             }
             let node = document.pointer(&object).unwrap_or(&Value::Null);
@@ -363,7 +366,7 @@ fn plan(
         | "minItems" | "maxItems" | "uniqueItems" => {
             let mut pii = false;
             let schema = descend(document, root, &path, &mut pii).ok_or_else(|| not_found(&at))?;
-            if shared_with_requests(&schema) {
+            if requests.contains(&schema) {
                 return Err(Some(shared_note(&at, &schema)));
             }
             let node = document.pointer(&schema).unwrap_or(&Value::Null);
