@@ -431,16 +431,17 @@ fn response_schema_pointer(
     )
 }
 
-/// `pointer` with every `$ref` on the way followed.
-fn deref(document: &Value, mut pointer: String) -> Option<String> {
-    for _ in 0..32 {
-        let node = document.pointer(&pointer)?;
-        match refs::reference_of(node) {
-            Some(target) => pointer = target.strip_prefix('#').unwrap_or(target).to_string(),
-            None => return Some(pointer),
-        }
+/// `pointer` with every `$ref` on the way followed; `None` when a reference points at nothing
+/// (or references loop).
+fn deref(document: &Value, pointer: String) -> Option<String> {
+    let (node, reference) = refs::resolve_reference(document, document.pointer(&pointer)?);
+    if refs::reference_of(node).is_some() {
+        return None;
     }
-    None
+    Some(match reference {
+        Some(target) => target.strip_prefix('#').unwrap_or(target).to_string(),
+        None => pointer,
+    })
 }
 
 /// The pointer of the schema that describes the body at `path` below the schema at `pointer`
