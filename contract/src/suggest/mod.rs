@@ -182,15 +182,18 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
             continue;
         };
         let spec = &parsed[index];
-        match plan(spec, &requests[index], evidence, &observation) {
+        let shown: Vec<&Recording> = evidence
+            .recordings
+            .iter()
+            .filter(|r| r.shows(&observation))
+            .collect();
+        match plan(spec, &requests[index], &shown, &observation) {
             Ok((intent, values)) => {
                 // When and where first: the evidence's own time, else its recording's.
                 let first = match &observation.seen_at {
                     Some(when) => (when.clone(), observation.source.clone()),
-                    None => evidence
-                        .recordings
+                    None => shown
                         .iter()
-                        .filter(|r| r.shows(&observation))
                         .filter_map(|r| {
                             let when = r.value["recorded_at"].as_str()?;
                             Some((when.to_string(), r.file.clone()))
@@ -245,11 +248,11 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
 
 /// The intent of one observation and the recorded values behind it; `Err` with a note when
 /// it asks for no edit or for one this tool does not make (`None`: nothing worth saying).
-/// `requests` are the spec's [`request_schemas`].
+/// `requests` are the spec's [`request_schemas`]; `shown`, the recordings of the observation.
 fn plan(
     spec: &Spec,
     requests: &BTreeSet<String>,
-    evidence: &Evidence,
+    shown: &[&Recording],
     observation: &Observation,
 ) -> Result<(Intent, Vec<Value>), Option<String>> {
     let label = format!(
@@ -298,10 +301,8 @@ fn plan(
     };
     let document = spec.document();
     let path = yaml::segments(&observation.path);
-    let values: Vec<Value> = evidence
-        .recordings
+    let values: Vec<Value> = shown
         .iter()
-        .filter(|r| r.shows(observation))
         .filter_map(|r| r.response_value(&observation.path).cloned())
         .collect();
     match observation.rule.as_str() {
