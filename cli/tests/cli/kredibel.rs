@@ -3,6 +3,8 @@
 use kyc_spec::image::sample::Image;
 use serde_json::json;
 
+use std::path::Path;
+
 use kyc_sandbox::Sandbox;
 
 use crate::support::{Files, KREDIBEL_KEY, Kyc, kyc, sandbox};
@@ -13,6 +15,29 @@ const NAME: &str = "ASEP SUPRIYADI";
 /// `kyc kredibel <operation> --url <the sandbox's Kredibel URL>`.
 fn kredibel(sandbox: &Sandbox, operation: &str) -> Kyc {
     kyc(&["kredibel", operation, "--url", &sandbox.kredibel_url()])
+}
+
+/// `kyc kredibel issue-certificate` with every field as a flag, keys set: the NIK, birth date
+/// and images given, [`NAME`] and a sample email address and phone number.
+fn issue_certificate(
+    sandbox: &Sandbox,
+    nik: &str,
+    birth_date: &str,
+    face: &Path,
+    card: &Path,
+) -> Kyc {
+    kredibel(sandbox, "issue-certificate")
+        .args(&["--identity-id", nik, "--full-name", NAME])
+        .args(&[
+            "--birth-date",
+            birth_date,
+            "--email-address",
+            "test@email.com",
+        ])
+        .args(&["--phone-number", "621234567890"])
+        .arg_path("--face-image", face)
+        .arg_path("--identity-image", card)
+        .keys()
 }
 
 /// A selfie within the certificate limits (JPEG, 480×640, 120 KB) and a card photo (PNG,
@@ -29,18 +54,7 @@ async fn issue_certificate_from_flags() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, card) = images(&files);
-    let run = kredibel(&sandbox, "issue-certificate")
-        .args(&["--identity-id", "1234567890111112", "--full-name", NAME])
-        .args(&[
-            "--birth-date",
-            "1990-07-06",
-            "--email-address",
-            "test@email.com",
-        ])
-        .args(&["--phone-number", "621234567890"])
-        .arg_path("--face-image", &face)
-        .arg_path("--identity-image", &card)
-        .keys()
+    let run = issue_certificate(&sandbox, "1234567890111112", "1990-07-06", &face, &card)
         .run()
         .await;
     let answer = run.success();
@@ -83,24 +97,7 @@ async fn a_too_small_face_image_is_refused_before_sending() {
     let files = Files::new();
     let (_, card) = images(&files);
     let small = files.write("small.jpg", &Image::jpeg(480, 640).bytes(50 * 1024));
-    let run = kredibel(&sandbox, "issue-certificate")
-        .args(&[
-            "--identity-id",
-            NIK,
-            "--full-name",
-            NAME,
-            "--birth-date",
-            "1990-07-06",
-        ])
-        .args(&[
-            "--email-address",
-            "test@email.com",
-            "--phone-number",
-            "621234567890",
-        ])
-        .arg_path("--face-image", &small)
-        .arg_path("--identity-image", &card)
-        .keys()
+    let run = issue_certificate(&sandbox, NIK, "1990-07-06", &small, &card)
         .run()
         .await;
     run.failure(2, &["refused before sending", "faceImage", "minimum"]);
@@ -153,18 +150,7 @@ async fn a_malformed_date_names_the_expected_form() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, card) = images(&files);
-    let run = kredibel(&sandbox, "issue-certificate")
-        .args(&["--identity-id", NIK, "--full-name", NAME])
-        .args(&[
-            "--birth-date",
-            "06-07-1990",
-            "--email-address",
-            "test@email.com",
-        ])
-        .args(&["--phone-number", "621234567890"])
-        .arg_path("--face-image", &face)
-        .arg_path("--identity-image", &card)
-        .keys()
+    let run = issue_certificate(&sandbox, NIK, "06-07-1990", &face, &card)
         .run()
         .await;
     run.failure(
