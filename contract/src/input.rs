@@ -259,16 +259,17 @@ pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     Ok(paths)
 }
 
-/// The spec files of `dir` with their texts, each named by its path relative to `root` (the
-/// git work tree, so a patch of them applies there) or as found.
+/// The texts of the spec files at `paths` (from [`spec_paths`]), each named by its path
+/// relative to `root` (the git work tree, so a patch of them applies there) or as found.
 pub fn spec_texts(
-    dir: &Path,
+    paths: &[PathBuf],
     root: Option<&Path>,
 ) -> Result<Vec<crate::suggest::SpecText>, InputError> {
-    spec_paths(dir)?
-        .into_iter()
+    let root = root.and_then(|r| r.canonicalize().ok());
+    paths
+        .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|err| {
+            let text = std::fs::read_to_string(path).map_err(|err| {
                 InputError::new(
                     path.display().to_string(),
                     format!("cannot read the file: {err}"),
@@ -276,8 +277,9 @@ pub fn spec_texts(
             })?;
             let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
             let file = root
-                .and_then(|r| absolute.strip_prefix(r.canonicalize().ok()?).ok())
-                .unwrap_or(&path)
+                .as_deref()
+                .and_then(|r| absolute.strip_prefix(r).ok())
+                .unwrap_or(path)
                 .to_string_lossy()
                 .replace('\\', "/");
             Ok(crate::suggest::SpecText { file, text })

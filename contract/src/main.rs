@@ -171,7 +171,8 @@ fn run_suggest(args: &SuggestArgs) -> Result<(), InputError> {
             });
         }
     };
-    let specs = input::spec_texts(&dir, root.as_deref())?;
+    let paths = input::spec_paths(&dir)?;
+    let specs = input::spec_texts(&paths, root.as_deref())?;
     let suggestion = suggest::suggest(&specs, &evidence)?;
     print!("{}", suggestion.patch());
     for note in &suggestion.notes {
@@ -189,14 +190,14 @@ fn run_suggest(args: &SuggestArgs) -> Result<(), InputError> {
         for file in &suggestion.files {
             let path = specs
                 .iter()
-                .zip(input::spec_paths(&dir)?)
+                .zip(&paths)
                 .find(|(s, _)| s.file == file.file)
                 .map(|(_, path)| path)
                 .ok_or_else(|| InputError {
                     file: file.file.clone(),
                     problem: "cannot find the file again".into(),
                 })?;
-            std::fs::write(&path, &file.new).map_err(|err| InputError {
+            std::fs::write(path, &file.new).map_err(|err| InputError {
                 file: path.display().to_string(),
                 problem: format!("cannot write the file: {err}"),
             })?;

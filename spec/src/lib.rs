@@ -35,5 +35,5 @@ pub use extensions::{Callback, ImageRule, PiiKind};
 pub use operation::{Operation, Parameter, ParameterLocation, RequestBody};
 pub use replacement::{pii_replacement, pii_type, refuses_values_of_its_kind};
 pub use scenario::{Scenario, ScenarioError};
-pub use spec::{Spec, SpecShapeError, enum_strings};
+pub use spec::{Spec, SpecShapeError, enum_strings, json_type};
 pub use vendor::{AuthScheme, Environment, Server, VendorInfo, server_for};

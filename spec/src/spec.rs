@@ -382,3 +382,17 @@ pub fn enum_strings(schema: &Value) -> Vec<&str> {
         .filter_map(Value::as_str)
         .collect()
 }
+
+/// The JSON type of a value as a schema's `type` names it: `integer` for a whole number (as
+/// JSON writes it: `90.0` is a `number`), `number` for any other.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

@@ -3,10 +3,42 @@
 use kyc_spec::image::sample::Image;
 use serde_json::json;
 
-use crate::support::{Files, KREDIBEL_KEY, kyc, sandbox};
+use std::path::Path;
+
+use kyc_sandbox::Sandbox;
+
+use crate::support::{Files, KREDIBEL_KEY, Kyc, kyc, sandbox};
 
 const NIK: &str = "1234567890123456";
 const NAME: &str = "ASEP SUPRIYADI";
+
+/// `kyc kredibel <operation> --url <the sandbox's Kredibel URL>`.
+fn kredibel(sandbox: &Sandbox, operation: &str) -> Kyc {
+    kyc(&["kredibel", operation, "--url", &sandbox.kredibel_url()])
+}
+
+/// `kyc kredibel issue-certificate` with every field as a flag, keys set: the NIK, birth date
+/// and images given, [`NAME`] and a sample email address and phone number.
+fn issue_certificate(
+    sandbox: &Sandbox,
+    nik: &str,
+    birth_date: &str,
+    face: &Path,
+    card: &Path,
+) -> Kyc {
+    kredibel(sandbox, "issue-certificate")
+        .args(&["--identity-id", nik, "--full-name", NAME])
+        .args(&[
+            "--birth-date",
+            birth_date,
+            "--email-address",
+            "test@email.com",
+        ])
+        .args(&["--phone-number", "621234567890"])
+        .arg_path("--face-image", face)
+        .arg_path("--identity-image", card)
+        .keys()
+}
 
 /// A selfie within the certificate limits (JPEG, 480×640, 120 KB) and a card photo (PNG,
 /// 640×400, 110 KB).
@@ -22,25 +54,9 @@ async fn issue_certificate_from_flags() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, card) = images(&files);
-    let run = kyc(&[
-        "kredibel",
-        "issue-certificate",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .args(&["--identity-id", "1234567890111112", "--full-name", NAME])
-    .args(&[
-        "--birth-date",
-        "1990-07-06",
-        "--email-address",
-        "test@email.com",
-    ])
-    .args(&["--phone-number", "621234567890"])
-    .arg_path("--face-image", &face)
-    .arg_path("--identity-image", &card)
-    .keys()
-    .run()
-    .await;
+    let run = issue_certificate(&sandbox, "1234567890111112", "1990-07-06", &face, &card)
+        .run()
+        .await;
     let answer = run.success();
     assert_eq!(answer["data"]["status"], "not_verified");
     assert_eq!(answer["data"]["rejectFields"], json!(["fullName"]));
@@ -62,19 +78,14 @@ async fn issue_certificate_from_a_body_file_with_a_flag_over_it() {
             "phoneNumber": "621234567890",
         }),
     );
-    let run = kyc(&[
-        "kredibel",
-        "issue-certificate",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--body", &body)
-    .args(&["--identity-id", "1234567890111111"])
-    .arg_path("--face-image", &face)
-    .arg_path("--identity-image", &card)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "issue-certificate")
+        .arg_path("--body", &body)
+        .args(&["--identity-id", "1234567890111111"])
+        .arg_path("--face-image", &face)
+        .arg_path("--identity-image", &card)
+        .keys()
+        .run()
+        .await;
     let answer = run.success();
     assert_eq!(answer["data"]["status"], "not_verified");
     assert_eq!(answer["data"]["rejectFields"], json!(["identityId"]));
@@ -86,31 +97,9 @@ async fn a_too_small_face_image_is_refused_before_sending() {
     let files = Files::new();
     let (_, card) = images(&files);
     let small = files.write("small.jpg", &Image::jpeg(480, 640).bytes(50 * 1024));
-    let run = kyc(&[
-        "kredibel",
-        "issue-certificate",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .args(&[
-        "--identity-id",
-        NIK,
-        "--full-name",
-        NAME,
-        "--birth-date",
-        "1990-07-06",
-    ])
-    .args(&[
-        "--email-address",
-        "test@email.com",
-        "--phone-number",
-        "621234567890",
-    ])
-    .arg_path("--face-image", &small)
-    .arg_path("--identity-image", &card)
-    .keys()
-    .run()
-    .await;
+    let run = issue_certificate(&sandbox, NIK, "1990-07-06", &small, &card)
+        .run()
+        .await;
     run.failure(2, &["refused before sending", "faceImage", "minimum"]);
     run.stderr_never_shows(&[NIK, NAME, KREDIBEL_KEY, "test@email.com", "621234567890"]);
     assert_eq!(sandbox.requests().total(), 0);
@@ -161,25 +150,9 @@ async fn a_malformed_date_names_the_expected_form() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, card) = images(&files);
-    let run = kyc(&[
-        "kredibel",
-        "issue-certificate",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .args(&["--identity-id", NIK, "--full-name", NAME])
-    .args(&[
-        "--birth-date",
-        "06-07-1990",
-        "--email-address",
-        "test@email.com",
-    ])
-    .args(&["--phone-number", "621234567890"])
-    .arg_path("--face-image", &face)
-    .arg_path("--identity-image", &card)
-    .keys()
-    .run()
-    .await;
+    let run = issue_certificate(&sandbox, NIK, "06-07-1990", &face, &card)
+        .run()
+        .await;
     run.failure(
         2,
         &["--birth-date (birthDate): is not a date in the form YYYY-MM-DD"],
@@ -193,16 +166,11 @@ async fn a_missing_required_field_is_named_by_its_flag_and_nothing_is_sent() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let (face, _) = images(&files);
-    let run = kyc(&[
-        "kredibel",
-        "verify-biometric",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--face-image", &face)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "verify-biometric")
+        .arg_path("--face-image", &face)
+        .keys()
+        .run()
+        .await;
     run.failure(2, &["--identity-id (identityId): required"]);
     assert_eq!(sandbox.requests().total(), 0);
 }
@@ -270,17 +238,12 @@ async fn a_field_the_spec_does_not_define_is_refused_before_sending() {
     let files = Files::new();
     let (face, _) = images(&files);
     let body = files.json("request.json", &json!({"identityId": NIK, "selfie": "x"}));
-    let run = kyc(&[
-        "kredibel",
-        "verify-biometric",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--body", &body)
-    .arg_path("--face-image", &face)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "verify-biometric")
+        .arg_path("--body", &body)
+        .arg_path("--face-image", &face)
+        .keys()
+        .run()
+        .await;
     run.failure(2, &["selfie: not a field the spec defines", "`faceImage`"]);
     run.stderr_never_shows(&[NIK]);
     assert_eq!(sandbox.requests().total(), 0);
@@ -308,32 +271,22 @@ async fn compare_faces_reads_both_images_from_files() {
     let files = Files::new();
     let selfie = photo(&files, "selfie.jpg", None);
     let other = photo(&files, "other.jpg", Some("similarity_74"));
-    let same = kyc(&[
-        "kredibel",
-        "compare-faces",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image1", &selfie)
-    .arg_path("--image2", &selfie)
-    .keys()
-    .run()
-    .await
-    .success();
+    let same = kredibel(&sandbox, "compare-faces")
+        .arg_path("--image1", &selfie)
+        .arg_path("--image2", &selfie)
+        .keys()
+        .run()
+        .await
+        .success();
     assert_eq!(
         (&same["data"]["similarity"], &same["data"]["matched"]),
         (&json!(1.0), &json!(true))
     );
     // 0.74 is under the Models table's 0.80, unless the request lowers the threshold.
-    let command = kyc(&[
-        "kredibel",
-        "compare-faces",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image1", &selfie)
-    .arg_path("--image2", &other)
-    .keys();
+    let command = kredibel(&sandbox, "compare-faces")
+        .arg_path("--image1", &selfie)
+        .arg_path("--image2", &other)
+        .keys();
     let strict = command.clone().run().await.success();
     assert_eq!(strict["data"]["matched"], false);
     let lenient = command.args(&["--threshold", "0.7"]).run().await.success();
@@ -346,29 +299,19 @@ async fn compare_handheld_faces_reports_a_charged_no_face() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let held = photo(&files, "held.jpg", None);
-    let answer = kyc(&[
-        "kredibel",
-        "compare-handheld-faces",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image", &held)
-    .keys()
-    .run()
-    .await
-    .success();
+    let answer = kredibel(&sandbox, "compare-handheld-faces")
+        .arg_path("--image", &held)
+        .keys()
+        .run()
+        .await
+        .success();
     assert_eq!(answer["data"]["matched"], true);
     let faceless = photo(&files, "faceless.jpg", Some("no_face_detected"));
-    let run = kyc(&[
-        "kredibel",
-        "compare-handheld-faces",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image", &faceless)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "compare-handheld-faces")
+        .arg_path("--image", &faceless)
+        .keys()
+        .run()
+        .await;
     let line = run.failure(
         1,
         &["compare-handheld-faces", "no_face_detected", "HTTP 422"],
@@ -382,7 +325,7 @@ async fn read_ktp_prints_the_card_masked_unless_revealed() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let card = photo(&files, "ktp.jpg", None);
-    let command = kyc(&["kredibel", "read-ktp", "--url", &sandbox.kredibel_url()])
+    let command = kredibel(&sandbox, "read-ktp")
         .arg_path("--image", &card)
         .keys();
     let masked = command.clone().run().await.success();
@@ -400,14 +343,9 @@ async fn read_driver_license_without_pass_card_detect_fails_on_a_missing_card() 
     let sandbox = sandbox().await;
     let files = Files::new();
     let blank = photo(&files, "blank.jpg", Some("card_not_found"));
-    let command = kyc(&[
-        "kredibel",
-        "read-driver-license",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image", &blank)
-    .keys();
+    let command = kredibel(&sandbox, "read-driver-license")
+        .arg_path("--image", &blank)
+        .keys();
     let carried_on = command.clone().run().await.success();
     assert_eq!(carried_on["data"]["information"]["cardDetected"], false);
     assert_eq!(
@@ -424,30 +362,20 @@ async fn read_passport_refuses_an_svg_before_sending() {
     let sandbox = sandbox().await;
     let files = Files::new();
     let svg = files.write("passport.svg", &Image::svg(1024, 768).bytes(8 * 1024));
-    let run = kyc(&[
-        "kredibel",
-        "read-passport",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image", &svg)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "read-passport")
+        .arg_path("--image", &svg)
+        .keys()
+        .run()
+        .await;
     run.failure(2, &["refused before sending", "image"]);
     assert_eq!(sandbox.requests().total(), 0);
     let passport = photo(&files, "passport.jpg", None);
-    let answer = kyc(&[
-        "kredibel",
-        "read-passport",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--image", &passport)
-    .keys()
-    .run()
-    .await
-    .success();
+    let answer = kredibel(&sandbox, "read-passport")
+        .arg_path("--image", &passport)
+        .keys()
+        .run()
+        .await
+        .success();
     assert_eq!(answer["data"]["result"]["sex"], "male");
 }
 
@@ -460,62 +388,40 @@ async fn screen_account_from_a_body_file_with_the_config_as_a_flag() {
         "screening.json",
         &json!({"fullName": NAME, "phoneNumber": "085733756668", "emailAddress": "test@email.com"}),
     );
-    let run = kyc(&[
-        "kredibel",
-        "screen-account",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--body", &body)
-    .args(&[
-        "--config-id",
-        "sandbox_reject",
-        "--profile-types",
-        "PEP,Sanction",
-    ])
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "screen-account")
+        .arg_path("--body", &body)
+        .args(&[
+            "--config-id",
+            "sandbox_reject",
+            "--profile-types",
+            "PEP,Sanction",
+        ])
+        .keys()
+        .run()
+        .await;
     let answer = run.success();
     assert_eq!(answer["data"]["status"], "reject");
     assert_eq!(answer["data"]["fullName"], "[name: 14 chars]");
     assert_eq!(answer["data"]["email"]["emailAddress"], "***@email.com");
     run.stderr_never_shows(&[NAME, "085733756668", "test@email.com"]);
-    let nothing = kyc(&[
-        "kredibel",
-        "screen-account",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .args(&["--config-id", "mine"])
-    .keys()
-    .run()
-    .await;
+    let nothing = kredibel(&sandbox, "screen-account")
+        .args(&["--config-id", "mine"])
+        .keys()
+        .run()
+        .await;
     nothing.failure(1, &["screen-account", "HTTP 400"]);
 }
 
 #[tokio::test]
 async fn get_billing_credit_is_an_operators_balance_check() {
     let sandbox = sandbox().await;
-    let answer = kyc(&[
-        "kredibel",
-        "get-billing-credit",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .keys()
-    .run()
-    .await
-    .success();
+    let answer = kredibel(&sandbox, "get-billing-credit")
+        .keys()
+        .run()
+        .await
+        .success();
     assert_eq!(answer["data"]["amount"], 965_526_063);
-    let without_key = kyc(&[
-        "kredibel",
-        "get-billing-credit",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .run()
-    .await;
+    let without_key = kredibel(&sandbox, "get-billing-credit").run().await;
     without_key.failure(2, &["KREDIBEL_API_KEY is not set"]);
     assert_eq!(sandbox.requests().count("get_billing_credit"), 1);
 }
@@ -528,31 +434,21 @@ async fn verify_demography_from_a_body_file() {
         "demography.json",
         &json!({"identityId": "1234567890123451", "fullName": NAME, "birthDate": "1990-07-06"}),
     );
-    let answer = kyc(&[
-        "kredibel",
-        "verify-demography",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--body", &body)
-    .keys()
-    .run()
-    .await
-    .success();
+    let answer = kredibel(&sandbox, "verify-demography")
+        .arg_path("--body", &body)
+        .keys()
+        .run()
+        .await
+        .success();
     assert_eq!(answer["data"]["identityId"], "1234********3451");
     assert_eq!(answer["data"]["response"]["fullName"], false);
     // Dukcapil not answering (the sandbox's NIK): not charged.
     let body = files.json("down.json", &json!({"identityId": "1234567890999999"}));
-    let run = kyc(&[
-        "kredibel",
-        "verify-demography",
-        "--url",
-        &sandbox.kredibel_url(),
-    ])
-    .arg_path("--body", &body)
-    .keys()
-    .run()
-    .await;
+    let run = kredibel(&sandbox, "verify-demography")
+        .arg_path("--body", &body)
+        .keys()
+        .run()
+        .await;
     let line = run.failure(1, &["request_error", "HTTP 424"]);
     assert!(!line.contains("may be charged"), "{line}");
 }
@@ -567,7 +463,7 @@ async fn verify_full_takes_the_selfie_from_a_file() {
         &json!({"identityId": NIK, "fullName": NAME, "birthPlace": "JAKARTA",
                 "birthDate": "1990-07-06", "address": "JL SESAMA NO 123"}),
     );
-    let run = kyc(&["kredibel", "verify-full", "--url", &sandbox.kredibel_url()])
+    let run = kredibel(&sandbox, "verify-full")
         .arg_path("--body", &body)
         .arg_path("--face-image", &face)
         .keys()

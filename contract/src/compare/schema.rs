@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use kyc_spec::extensions::is_undocumented;
 use serde_json::Value;
 
 use super::vocabulary::INTERPRETED;
@@ -84,8 +85,8 @@ impl<'a> Walker<'a> {
         let differs = |key: &str| o.get(key) != n.get(key);
         // `x-undocumented: [keyword, ...]` only says which constraints are inferences; `true`
         // on a body changes how clients read it, and is judged with what it marks.
-        let whole_guess = |v: &Value| v.get("x-undocumented") == Some(&Value::Bool(true));
-        let provenance = |k: &str| k == "x-undocumented" && !whole_guess(o) && !whole_guess(n);
+        let provenance =
+            |k: &str| k == "x-undocumented" && !is_undocumented(o) && !is_undocumented(n);
         let docs: Vec<&str> = keys
             .iter()
             .map(|k| k.as_str())

@@ -166,6 +166,8 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
         .iter()
         .map(|s| input::parse_text(&s.file, &s.text))
         .collect::<Result<_, _>>()?;
+    // What requests use, once per spec: no schema they share is relaxed.
+    let requests: Vec<BTreeSet<String>> = parsed.iter().map(request_schemas).collect();
     let mut notes = BTreeSet::new();
     let mut intents: BTreeMap<(usize, Intent), Seen> = BTreeMap::new();
     for observation in evidence.effective() {
@@ -180,15 +182,18 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
             continue;
         };
         let spec = &parsed[index];
-        match plan(spec, evidence, &observation) {
+        let shown: Vec<&Recording> = evidence
+            .recordings
+            .iter()
+            .filter(|r| r.shows(&observation))
+            .collect();
+        match plan(spec, &requests[index], &shown, &observation) {
             Ok((intent, values)) => {
                 // When and where first: the evidence's own time, else its recording's.
                 let first = match &observation.seen_at {
                     Some(when) => (when.clone(), observation.source.clone()),
-                    None => evidence
-                        .recordings
+                    None => shown
                         .iter()
-                        .filter(|r| r.shows(&observation))
                         .filter_map(|r| {
                             let when = r.value["recorded_at"].as_str()?;
                             Some((when.to_string(), r.file.clone()))
@@ -243,9 +248,11 @@ pub fn suggest(specs: &[SpecText], evidence: &Evidence) -> Result<Suggestion, In
 
 /// The intent of one observation and the recorded values behind it; `Err` with a note when
 /// it asks for no edit or for one this tool does not make (`None`: nothing worth saying).
+/// `requests` are the spec's [`request_schemas`]; `shown`, the recordings of the observation.
 fn plan(
     spec: &Spec,
-    evidence: &Evidence,
+    requests: &BTreeSet<String>,
+    shown: &[&Recording],
     observation: &Observation,
 ) -> Result<(Intent, Vec<Value>), Option<String>> {
     let label = format!(
@@ -294,13 +301,10 @@ fn plan(
     };
     let document = spec.document();
     let path = yaml::segments(&observation.path);
-    let values: Vec<Value> = evidence
-        .recordings
+    let values: Vec<Value> = shown
         .iter()
-        .filter(|r| r.shows(observation))
         .filter_map(|r| r.response_value(&observation.path).cloned())
         .collect();
-    let shared_with_requests = |pointer: &str| request_schemas(spec).contains(pointer);
     match observation.rule.as_str() {
         "enum" => {
             let mut pii = false;
@@ -323,7 +327,7 @@ fn plan(
             if listed.is_some_and(|listed| listed.contains(&value.as_str())) {
                 return Err(None); // listed since
             }
-            let shared = shared_with_requests(&schema);
+            let shared = requests.contains(&schema);
             Ok((
                 Intent::AddEnumValue {
                     schema,
@@ -338,7 +342,7 @@ fn plan(
             let name = name.first().cloned().ok_or_else(|| not_found(&at))?;
             let mut pii = false;
             let object = descend(document, root, parent, &mut pii).ok_or_else(|| not_found(&at))?;
-            if shared_with_requests(&object) {
+            if requests.contains(&object) {
                 return Err(Some(shared_note(&at, &object)));
             }
             let node = document.pointer(&object).unwrap_or(&Value::Null);
@@ -363,7 +367,7 @@ fn plan(
         | "minItems" | "maxItems" | "uniqueItems" => {
             let mut pii = false;
             let schema = descend(document, root, &path, &mut pii).ok_or_else(|| not_found(&at))?;
-            if shared_with_requests(&schema) {
+            if requests.contains(&schema) {
                 return Err(Some(shared_note(&at, &schema)));
             }
             let node = document.pointer(&schema).unwrap_or(&Value::Null);
@@ -428,16 +432,17 @@ fn response_schema_pointer(
     )
 }
 
-/// `pointer` with every `$ref` on the way followed.
-fn deref(document: &Value, mut pointer: String) -> Option<String> {
-    for _ in 0..32 {
-        let node = document.pointer(&pointer)?;
-        match refs::reference_of(node) {
-            Some(target) => pointer = target.strip_prefix('#').unwrap_or(target).to_string(),
-            None => return Some(pointer),
-        }
+/// `pointer` with every `$ref` on the way followed; `None` when a reference points at nothing
+/// (or references loop).
+fn deref(document: &Value, pointer: String) -> Option<String> {
+    let (node, reference) = refs::resolve_reference(document, document.pointer(&pointer)?);
+    if refs::reference_of(node).is_some() {
+        return None;
     }
-    None
+    Some(match reference {
+        Some(target) => target.strip_prefix('#').unwrap_or(target).to_string(),
+        None => pointer,
+    })
 }
 
 /// The pointer of the schema that describes the body at `path` below the schema at `pointer`
@@ -602,7 +607,7 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
             if !text.is_block_mapping(object) {
                 return Err(cannot(object));
             }
-            let mut types: BTreeSet<&str> = seen.values.iter().map(json_type).collect();
+            let mut types: BTreeSet<&str> = seen.values.iter().map(kyc_spec::json_type).collect();
             types.extend(seen.types.iter().map(String::as_str));
             let mut lines = vec![format!("{}:", scalar(name))];
             lines.push("  description: |".into());
@@ -708,7 +713,7 @@ fn apply(spec: &Spec, text: &mut YamlText, intent: &Intent, seen: &Seen) -> Resu
                     deref(document, format!("{responses}/{}", refs::escape(key)))
                 && let Some(response) = document.pointer(&resolved)
             {
-                if let Some(charged) = response.get("x-charged").and_then(Value::as_bool) {
+                if let Some(charged) = kyc_spec::extensions::response_charged(response) {
                     lines.push(format!("  x-charged: {charged}"));
                 }
                 if let Some(content) = response.get("content").and_then(Value::as_object) {
@@ -751,7 +756,7 @@ fn relax(
     let strings: Vec<&str> = seen.values.iter().filter_map(Value::as_str).collect();
     let numbers: Vec<f64> = seen.values.iter().filter_map(Value::as_f64).collect();
     let mark = |text: &mut YamlText, keyword: &str| {
-        if node.get("x-undocumented") != Some(&Value::Bool(true)) {
+        if !kyc_spec::extensions::is_undocumented(node) {
             text.add_to_list(pointer, "x-undocumented", keyword, None);
         }
     };
@@ -859,16 +864,4 @@ fn relax(
     };
     text.append_description(pointer, &sentence);
     Ok(())
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }

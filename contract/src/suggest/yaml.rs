@@ -61,12 +61,16 @@ impl YamlText {
     /// The key `key` of the mapping at `pointer`.
     fn entry(&self, pointer: &str, key: &str) -> Option<Entry> {
         let root = self.parse()?;
-        let node = Self::node(&root, pointer)?;
-        let (key_node, value) = child(node, key)?;
-        let key_line = key_node.span.start.line().checked_sub(1)?;
+        let (key_node, value) = child(Self::node(&root, pointer)?, key)?;
+        self.entry_at(key_node, value)
+    }
+
+    /// Where the mapping entry of `key` and `value` is written.
+    fn entry_at(&self, key: &MarkedYamlOwned, value: &MarkedYamlOwned) -> Option<Entry> {
+        let key_line = key.span.start.line().checked_sub(1)?;
         Some(Entry {
             key_line,
-            indent: key_node.span.start.col(),
+            indent: key.span.start.col(),
             last_line: self.last_line(key_line, value),
         })
     }
@@ -99,36 +103,26 @@ impl YamlText {
         let map = node.data.as_mapping()?;
         Some(
             map.iter()
-                .filter_map(|(k, v)| {
-                    let key_line = k.span.start.line().checked_sub(1)?;
-                    Some((
-                        key_text(k)?,
-                        Entry {
-                            key_line,
-                            indent: k.span.start.col(),
-                            last_line: self.last_line(key_line, v),
-                        },
-                    ))
-                })
+                .filter_map(|(k, v)| Some((key_text(k)?, self.entry_at(k, v)?)))
                 .collect(),
         )
     }
 
-    /// The items of the sequence under `key` of the mapping at `pointer`, as text, and whether
-    /// the sequence is written in flow style on the key's line.
-    fn list(&self, pointer: &str, key: &str) -> Option<(Vec<String>, bool)> {
+    /// The items of the sequence under `key` of the mapping at `pointer`, as text, whether
+    /// the sequence is written in flow style on the key's line, and where the entry is.
+    fn list(&self, pointer: &str, key: &str) -> Option<(Vec<String>, bool, Entry)> {
         let root = self.parse()?;
-        let (_, value) = child(Self::node(&root, pointer)?, key)?;
+        let (key_node, value) = child(Self::node(&root, pointer)?, key)?;
+        let entry = self.entry_at(key_node, value)?;
         let items = value
             .data
             .as_sequence()?
             .iter()
             .filter_map(scalar_text)
             .collect();
-        let entry = self.entry(pointer, key)?;
         let line = &self.lines[entry.key_line];
         let flow = line.contains('[') && entry.last_line == entry.key_line;
-        Some((items, flow))
+        Some((items, flow, entry))
     }
 
     /// The scalar at `pointer`, as text.
@@ -158,8 +152,8 @@ impl YamlText {
         value: &str,
         after: Option<&str>,
     ) -> bool {
-        match (self.list(pointer, key), self.entry(pointer, key)) {
-            (Some((mut items, true)), Some(entry)) => {
+        match self.list(pointer, key) {
+            Some((mut items, true, entry)) => {
                 if items.iter().any(|i| i == value) {
                     return true;
                 }
@@ -167,7 +161,7 @@ impl YamlText {
                 self.lines[entry.key_line] = flow_list(entry.indent, key, &items);
                 true
             }
-            (Some((items, false)), Some(entry)) => {
+            Some((items, false, entry)) => {
                 if items.iter().any(|i| i == value) {
                     return true;
                 }
@@ -179,7 +173,7 @@ impl YamlText {
                 );
                 true
             }
-            _ => self.insert_key(
+            None => self.insert_key(
                 pointer,
                 after,
                 vec![flow_list(0, key, &[value.to_string()])],
@@ -189,9 +183,7 @@ impl YamlText {
 
     /// Removes `value` from the sequence under `key`; the key goes when the list is empty.
     pub(crate) fn remove_from_list(&mut self, pointer: &str, key: &str, value: &str) -> bool {
-        let (Some((items, flow)), Some(entry)) =
-            (self.list(pointer, key), self.entry(pointer, key))
-        else {
+        let Some((items, flow, entry)) = self.list(pointer, key) else {
             return false;
         };
         let rest: Vec<String> = items.iter().filter(|i| *i != value).cloned().collect();
