@@ -95,6 +95,22 @@ pub(crate) struct Accepted {
     pub(crate) triggers: Vec<String>,
 }
 
+/// [`accept`], then the error an image trigger names when the operation documents it
+/// (`kyc-sandbox:no_face_detected`): how every product with images answers its triggers but
+/// text recognition, whose `card_not_found` depends on the request.
+pub(crate) async fn accept_answering_triggers(
+    app: &AppState,
+    request: Request,
+    operation_id: &str,
+) -> Result<Accepted, Response> {
+    let accepted = accept(app, request, operation_id).await?;
+    let error_id = || app.ids.uuid().to_string();
+    match errors::triggered(spec::kredibel(), operation_id, &accepted.triggers, error_id) {
+        Some(response) => Err(response),
+        None => Ok(accepted),
+    }
+}
+
 /// Auth, rate limit, bounded read, schema and image validation (the spec's, through
 /// `kyc_spec::validate`, answered as [`errors::refusal`] says); `Err` is the response to send.
 /// The image triggers are collected for the back half, which answers them.
