@@ -26,7 +26,7 @@ use base64::Engine as _;
 use kyc_spec::{Operation, Spec, redact};
 use serde_json::{Map, Value};
 
-use crate::proxy::check;
+use crate::proxy::{check, record};
 
 /// Recordings to answer from (see the [module](self)).
 pub struct Replay {
@@ -277,15 +277,9 @@ pub(crate) struct Incoming<'a> {
 
 /// `{parameters, query, body}` of a live request, personal values reduced to their shape.
 async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incoming<'_>) -> Value {
-    let parameters: Map<String, Value> = template_values(operation, request.path)
-        .map(|(name, value)| {
-            let schema = crate::proxy::record::parameter_schema(spec, operation, name);
-            (
-                name.to_string(),
-                redact::shape(spec, schema, &Value::String(value)),
-            )
-        })
-        .collect();
+    let parameters = record::path_parameters(spec, operation, request.path, |schema, value| {
+        redact::shape(spec, schema, value)
+    });
     let mut query: Vec<&str> = request
         .query
         .unwrap_or_default()
@@ -330,7 +324,7 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
         .into_iter()
         .flatten()
         .map(|(name, value)| {
-            let schema = crate::proxy::record::parameter_schema(spec, operation, name);
+            let schema = record::parameter_schema(spec, operation, name);
             (name.clone(), redact::shape(spec, schema, value))
         })
         .collect();
@@ -374,22 +368,6 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
         body => redact::shape(spec, schema, body),
     };
     serde_json::json!({"parameters": parameters, "query": query, "body": body})
-}
-
-/// The `{name}` segments of the operation's template and the request path's values for them.
-fn template_values<'a>(
-    operation: &'a Operation,
-    path: &'a str,
-) -> impl Iterator<Item = (&'a str, String)> + 'a {
-    operation
-        .path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .zip(path.split('/').filter(|s| !s.is_empty()))
-        .filter_map(|(template, actual)| {
-            let name = template.strip_prefix('{')?.strip_suffix('}')?;
-            Some((name, crate::proxy::record::percent_decoded(actual)))
-        })
 }
 
 /// The JSON pointer of the first place where `a` and `b` differ; `None` when they are equal.
