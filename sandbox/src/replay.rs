@@ -280,13 +280,7 @@ async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incomi
     let parameters = record::path_parameters(spec, operation, request.path, |schema, value| {
         redact::shape(spec, schema, value)
     });
-    let mut query: Vec<&str> = request
-        .query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split('=').next().unwrap_or_default())
-        .collect();
+    let mut query = record::query_names(request.query);
     query.sort_unstable();
     let schema = check::request_schema(spec, operation);
     let body = match check::request(

@@ -128,13 +128,7 @@ pub(crate) fn recording(masker: &Masker, exchange: &Exchange<'_>) -> Value {
             })
         })
         .unwrap_or_default();
-    let query: Vec<&str> = exchange
-        .query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split('=').next().unwrap_or_default())
-        .collect();
+    let query = query_names(exchange.query);
     let violations: Vec<Value> = exchange
         .findings
         .iter()
@@ -209,6 +203,16 @@ pub(crate) fn path_parameters(
             let schema = parameter_schema(spec, operation, name);
             Some((name.to_string(), mask(schema, &value)))
         })
+        .collect()
+}
+
+/// The names of a query's parameters, in the order sent: their values hold keys and tokens.
+pub(crate) fn query_names(query: Option<&str>) -> Vec<&str> {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split('=').next().unwrap_or_default())
         .collect()
 }
 
