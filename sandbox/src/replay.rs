@@ -294,16 +294,7 @@ async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incomi
     .1
     {
         check::ReadBody::Json(value) => redact::shape(spec, schema, &value),
-        check::ReadBody::Form { text, files } => {
-            let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            for (name, bytes) in files {
-                shaped.insert(name, redact::image_file_shape(&bytes));
-            }
-            Value::Object(shaped)
-        }
+        check::ReadBody::Form { text, files } => form_shape(spec, schema, text, files),
         check::ReadBody::None if request.body.is_empty() => Value::Null,
         check::ReadBody::None => Value::String(format!("[body: {} bytes]", request.body.len())),
     };
@@ -343,25 +334,39 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
                 .filter(|(name, _)| !files.contains(&name.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            for name in files {
+            let files = files.into_iter().map(|name| {
                 let bytes = fields
                     .get(name)
                     .and_then(Value::as_str)
                     .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
                     .unwrap_or_default();
-                shaped.insert(name.to_string(), redact::image_file_shape(&bytes));
-            }
-            Value::Object(shaped)
+                (name.to_string(), bytes)
+            });
+            form_shape(spec, schema, text, files)
         }
         Value::String(text) if text.starts_with("[body: ") => Value::String(text.clone()),
         Value::Null => Value::Null,
         body => redact::shape(spec, schema, body),
     };
     serde_json::json!({"parameters": parameters, "query": query, "body": body})
+}
+
+/// The shape of a multipart form: its text parts as a JSON object's, its files as image
+/// files'.
+fn form_shape(
+    spec: &Spec,
+    schema: Option<&Value>,
+    text: Map<String, Value>,
+    files: impl IntoIterator<Item = (String, impl AsRef<[u8]>)>,
+) -> Value {
+    let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for (name, bytes) in files {
+        shaped.insert(name, redact::image_file_shape(bytes.as_ref()));
+    }
+    Value::Object(shaped)
 }
 
 /// The JSON pointer of the first place where `a` and `b` differ; `None` when they are equal.
