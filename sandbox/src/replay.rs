@@ -17,7 +17,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -52,6 +52,10 @@ struct Recorded {
     vendor: String,
     operation: String,
     request: Value,
+    /// `request` reduced to its shape, once, at its first comparison (the spec it needs is
+    /// known only then): a recording never changes, and every request is compared with every
+    /// recording of its operation.
+    request_shape: OnceLock<Value>,
     status: u16,
     content_type: Option<String>,
     body: Option<Vec<u8>>,
@@ -126,6 +130,7 @@ impl Replay {
                 vendor: vendor.to_string(),
                 operation: operation.to_string(),
                 request: value["request"].clone(),
+                request_shape: OnceLock::new(),
                 status,
                 content_type: response["content_type"].as_str().map(str::to_string),
                 body,
@@ -185,8 +190,11 @@ impl Replay {
         let mut closest: Option<String> = None;
         let mut matching = Vec::new();
         for &i in &candidates {
-            let recorded = request_shape_recorded(spec, operation, &self.exchanges[i].request);
-            match first_difference(&wanted, &recorded, String::new()) {
+            let exchange = &self.exchanges[i];
+            let recorded = exchange
+                .request_shape
+                .get_or_init(|| request_shape_recorded(spec, operation, &exchange.request));
+            match first_difference(&wanted, recorded, String::new()) {
                 None => matching.push(i),
                 Some(at) => {
                     closest.get_or_insert(at);
