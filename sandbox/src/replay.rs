@@ -19,7 +19,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -58,7 +58,8 @@ struct Recorded {
     request_shape: OnceLock<Value>,
     status: u16,
     content_type: Option<String>,
-    body: Option<Vec<u8>>,
+    /// Shared with every answer it gives, not copied.
+    body: Option<Bytes>,
 }
 
 /// Why recordings cannot be read.
@@ -121,9 +122,9 @@ impl Replay {
                 .and_then(|s| u16::try_from(s).ok())
                 .ok_or_else(|| problem("no `response.status`".into()))?;
             let body = match (&response["body"], response.get("text")) {
-                (_, Some(Value::String(text))) => Some(text.clone().into_bytes()),
+                (_, Some(Value::String(text))) => Some(Bytes::from(text.clone())),
                 (Value::Null, _) => None,
-                (body, _) => Some(serde_json::to_vec(body).unwrap_or_default()),
+                (body, _) => Some(serde_json::to_vec(body).unwrap_or_default().into()),
             };
             exchanges.push(Recorded {
                 file: file.clone(),
@@ -280,7 +281,7 @@ pub(crate) struct Incoming<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a HeaderMap,
-    pub(crate) body: &'a axum::body::Bytes,
+    pub(crate) body: &'a Bytes,
 }
 
 /// `{parameters, query, body}` of a live request, personal values reduced to their shape.
