@@ -49,7 +49,7 @@ impl Behaviour for Kredibel {
             axum::http::Method::from_bytes(operation.method.as_bytes()).ok()?,
         )
         .ok()?;
-        let id: &'static str = spec.operation(operation_id)?.id.as_str();
+        let id: &'static str = operation.id.as_str();
         let product = spec
             .operation_node(operation)
             .pointer("/tags/0")
