@@ -165,8 +165,8 @@ impl SandboxApp {
 #[derive(Clone)]
 pub(crate) struct OperationContext {
     pub(crate) app: AppState,
+    /// The vendor's spec, which names it (`info.x-vendor`).
     pub(crate) spec: Arc<kyc_spec::Spec>,
-    pub(crate) vendor: Arc<str>,
     pub(crate) behaviour: Arc<dyn Behaviour>,
     pub(crate) operation: Arc<str>,
 }
@@ -195,7 +195,6 @@ fn vendor_routes(state: &AppState, vendor: &Vendor) -> Router<AppState> {
         let context = OperationContext {
             app: state.clone(),
             spec: vendor.spec.clone(),
-            vendor: vendor.name().into(),
             behaviour: vendor.behaviour.clone(),
             operation: operation.into(),
         };
@@ -237,10 +236,10 @@ pub(crate) async fn around_operation(
     let OperationContext {
         app,
         spec,
-        vendor,
         behaviour,
         operation,
     } = context;
+    let vendor = spec.vendor().name.as_str();
     let operation = &*operation;
     app.requests.record(operation);
     let started = Instant::now();
@@ -256,17 +255,8 @@ pub(crate) async fn around_operation(
             }
             match injection.action {
                 None => match &app.replay {
-                    Some(replay) if replay.concerns(&vendor) => {
-                        replayed(
-                            replay,
-                            &spec,
-                            &vendor,
-                            operation,
-                            &*behaviour,
-                            request,
-                            next,
-                        )
-                        .await
+                    Some(replay) if replay.concerns(vendor) => {
+                        replayed(replay, &spec, operation, &*behaviour, request, next).await
                     }
                     _ => next.run(request).await,
                 },
@@ -298,7 +288,6 @@ const MAX_REPLAYED_BODY: usize = 64 * 1024 * 1024;
 async fn replayed(
     replay: &Replay,
     spec: &kyc_spec::Spec,
-    vendor: &str,
     operation_id: &str,
     behaviour: &dyn Behaviour,
     request: Request,
@@ -315,7 +304,7 @@ async fn replayed(
     };
     let path = parts.uri.path();
     let path = path
-        .strip_prefix(&format!("/{vendor}"))
+        .strip_prefix(&format!("/{}", spec.vendor().name))
         .filter(|rest| rest.starts_with('/'))
         .unwrap_or(path);
     let incoming = Incoming {

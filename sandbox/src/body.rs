@@ -19,7 +19,7 @@ pub(crate) const IMAGE_WITHOUT_MAX: usize = 10 * 1024 * 1024;
 /// How far past its limit a body is still read (and dropped) so that the client reads the
 /// answer: a few times the limit, enough for a photo sent without resizing. Beyond it the
 /// connection is closed after the answer.
-pub(crate) const DRAIN_FACTOR: usize = 4;
+const DRAIN_FACTOR: usize = 4;
 
 /// The largest image `rule` lets through, in bytes.
 pub(crate) fn image_limit(rule: &ImageRule) -> usize {
@@ -42,14 +42,9 @@ pub(crate) async fn read_limited(
     headers: &HeaderMap,
     limit: usize,
 ) -> Result<Bytes, BodyError> {
-    let drain_bound = limit.saturating_mul(DRAIN_FACTOR);
-    if let Some(length) = declared_length(headers).filter(|length| *length > limit as u64) {
-        if length <= drain_bound as u64 {
-            drain(body, drain_bound).await;
-        }
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = Limited::new(body, drain_bound);
+    let mut body = within_declared_limit(body, headers, limit)
+        .await
+        .ok_or(BodyError::TooLarge)?;
     let mut kept = Vec::new();
     let mut too_large = false;
     while let Some(frame) = body.frame().await {
@@ -74,8 +69,26 @@ pub(crate) async fn read_limited(
     Ok(Bytes::from(kept))
 }
 
+/// The body, to be read up to [`DRAIN_FACTOR`] times `limit`; `None` when the client declared
+/// a length over `limit`, after reading and dropping the body when that length is within the
+/// bound.
+pub(crate) async fn within_declared_limit(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Option<Limited<Body>> {
+    let bound = limit.saturating_mul(DRAIN_FACTOR);
+    if let Some(length) = declared_length(headers).filter(|length| *length > limit as u64) {
+        if length <= bound as u64 {
+            drain(body, bound).await;
+        }
+        return None;
+    }
+    Some(Limited::new(body, bound))
+}
+
 /// Reads and drops the rest of `body`, at most `bound` bytes.
-pub(crate) async fn drain(body: Body, bound: usize) {
+async fn drain(body: Body, bound: usize) {
     let mut body = Limited::new(body, bound);
     while let Some(Ok(_)) = body.frame().await {}
 }

@@ -17,16 +17,16 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use kyc_spec::{Operation, Spec, redact};
 use serde_json::{Map, Value};
 
-use crate::proxy::check;
+use crate::proxy::{check, record};
 
 /// Recordings to answer from (see the [module](self)).
 pub struct Replay {
@@ -52,9 +52,14 @@ struct Recorded {
     vendor: String,
     operation: String,
     request: Value,
+    /// `request` reduced to its shape, once, at its first comparison (the spec it needs is
+    /// known only then): a recording never changes, and every request is compared with every
+    /// recording of its operation.
+    request_shape: OnceLock<Value>,
     status: u16,
     content_type: Option<String>,
-    body: Option<Vec<u8>>,
+    /// Shared with every answer it gives, not copied.
+    body: Option<Bytes>,
 }
 
 /// Why recordings cannot be read.
@@ -117,15 +122,16 @@ impl Replay {
                 .and_then(|s| u16::try_from(s).ok())
                 .ok_or_else(|| problem("no `response.status`".into()))?;
             let body = match (&response["body"], response.get("text")) {
-                (_, Some(Value::String(text))) => Some(text.clone().into_bytes()),
+                (_, Some(Value::String(text))) => Some(Bytes::from(text.clone())),
                 (Value::Null, _) => None,
-                (body, _) => Some(serde_json::to_vec(body).unwrap_or_default()),
+                (body, _) => Some(serde_json::to_vec(body).unwrap_or_default().into()),
             };
             exchanges.push(Recorded {
                 file: file.clone(),
                 vendor: vendor.to_string(),
                 operation: operation.to_string(),
                 request: value["request"].clone(),
+                request_shape: OnceLock::new(),
                 status,
                 content_type: response["content_type"].as_str().map(str::to_string),
                 body,
@@ -185,8 +191,11 @@ impl Replay {
         let mut closest: Option<String> = None;
         let mut matching = Vec::new();
         for &i in &candidates {
-            let recorded = request_shape_recorded(spec, operation, &self.exchanges[i].request);
-            match first_difference(&wanted, &recorded, String::new()) {
+            let exchange = &self.exchanges[i];
+            let recorded = exchange
+                .request_shape
+                .get_or_init(|| request_shape_recorded(spec, operation, &exchange.request));
+            match first_difference(&wanted, recorded, String::new()) {
                 None => matching.push(i),
                 Some(at) => {
                     closest.get_or_insert(at);
@@ -272,27 +281,15 @@ pub(crate) struct Incoming<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a HeaderMap,
-    pub(crate) body: &'a axum::body::Bytes,
+    pub(crate) body: &'a Bytes,
 }
 
 /// `{parameters, query, body}` of a live request, personal values reduced to their shape.
 async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incoming<'_>) -> Value {
-    let parameters: Map<String, Value> = template_values(operation, request.path)
-        .map(|(name, value)| {
-            let schema = crate::proxy::record::parameter_schema(spec, operation, name);
-            (
-                name.to_string(),
-                redact::shape(spec, schema, &Value::String(value)),
-            )
-        })
-        .collect();
-    let mut query: Vec<&str> = request
-        .query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split('=').next().unwrap_or_default())
-        .collect();
+    let parameters = record::path_parameters(spec, operation, request.path, |schema, value| {
+        redact::shape(spec, schema, value)
+    });
+    let mut query = record::query_names(request.query);
     query.sort_unstable();
     let schema = check::request_schema(spec, operation);
     let body = match check::request(
@@ -306,16 +303,7 @@ async fn request_shape_live(spec: &Spec, operation: &Operation, request: &Incomi
     .1
     {
         check::ReadBody::Json(value) => redact::shape(spec, schema, &value),
-        check::ReadBody::Form { text, files } => {
-            let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            for (name, bytes) in files {
-                shaped.insert(name, redact::image_file_shape(&bytes));
-            }
-            Value::Object(shaped)
-        }
+        check::ReadBody::Form { text, files } => form_shape(spec, schema, text, files),
         check::ReadBody::None if request.body.is_empty() => Value::Null,
         check::ReadBody::None => Value::String(format!("[body: {} bytes]", request.body.len())),
     };
@@ -330,7 +318,7 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
         .into_iter()
         .flatten()
         .map(|(name, value)| {
-            let schema = crate::proxy::record::parameter_schema(spec, operation, name);
+            let schema = record::parameter_schema(spec, operation, name);
             (name.clone(), redact::shape(spec, schema, value))
         })
         .collect();
@@ -355,19 +343,15 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
                 .filter(|(name, _)| !files.contains(&name.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            for name in files {
+            let files = files.into_iter().map(|name| {
                 let bytes = fields
                     .get(name)
                     .and_then(Value::as_str)
                     .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
                     .unwrap_or_default();
-                shaped.insert(name.to_string(), redact::image_file_shape(&bytes));
-            }
-            Value::Object(shaped)
+                (name.to_string(), bytes)
+            });
+            form_shape(spec, schema, text, files)
         }
         Value::String(text) if text.starts_with("[body: ") => Value::String(text.clone()),
         Value::Null => Value::Null,
@@ -376,20 +360,22 @@ fn request_shape_recorded(spec: &Spec, operation: &Operation, request: &Value) -
     serde_json::json!({"parameters": parameters, "query": query, "body": body})
 }
 
-/// The `{name}` segments of the operation's template and the request path's values for them.
-fn template_values<'a>(
-    operation: &'a Operation,
-    path: &'a str,
-) -> impl Iterator<Item = (&'a str, String)> + 'a {
-    operation
-        .path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .zip(path.split('/').filter(|s| !s.is_empty()))
-        .filter_map(|(template, actual)| {
-            let name = template.strip_prefix('{')?.strip_suffix('}')?;
-            Some((name, crate::proxy::record::percent_decoded(actual)))
-        })
+/// The shape of a multipart form: its text parts as a JSON object's, its files as image
+/// files'.
+fn form_shape(
+    spec: &Spec,
+    schema: Option<&Value>,
+    text: Map<String, Value>,
+    files: impl IntoIterator<Item = (String, impl AsRef<[u8]>)>,
+) -> Value {
+    let mut shaped = match redact::shape(spec, schema, &Value::Object(text)) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for (name, bytes) in files {
+        shaped.insert(name, redact::image_file_shape(bytes.as_ref()));
+    }
+    Value::Object(shaped)
 }
 
 /// The JSON pointer of the first place where `a` and `b` differ; `None` when they are equal.

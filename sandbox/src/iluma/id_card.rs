@@ -23,7 +23,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyDataStream, LengthLimitError, Limited};
+use http_body_util::{BodyDataStream, LengthLimitError};
 use kyc_spec::image::{self, ImageRule};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -399,14 +399,10 @@ async fn read_form(request: Request, selfie: &str, rule: &ImageRule) -> Result<F
     let too_large = || errors::error(errors::FILE_TOO_LARGE);
     // Past the limit the body is still read, and dropped, up to a bound (see `body`), so that
     // the client reads the answer.
-    let drain_bound = limit.saturating_mul(body::DRAIN_FACTOR);
-    if let Some(length) = body::declared_length(&parts.headers).filter(|l| *l > limit as u64) {
-        if length <= drain_bound as u64 {
-            body::drain(request_body, drain_bound).await;
-        }
-        return Err(too_large());
-    }
-    let stream = BodyDataStream::new(Limited::new(request_body, drain_bound));
+    let request_body = body::within_declared_limit(request_body, &parts.headers, limit)
+        .await
+        .ok_or_else(too_large)?;
+    let stream = BodyDataStream::new(request_body);
     let mut multipart = multer::Multipart::new(stream, boundary);
     let malformed = |error: multer::Error| {
         let over_limit = matches!(&error, multer::Error::StreamReadFailed(source)

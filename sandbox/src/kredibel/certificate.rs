@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{accept, errors, text};
+use super::{accept_answering_triggers, errors, text};
 use crate::app::AppState;
 use crate::scenarios::{self, put};
 use crate::spec;
@@ -42,17 +42,11 @@ pub(crate) enum Status {
 
 /// Handles `issue_certificate`.
 pub(crate) async fn issue(State(app): State<AppState>, request: Request) -> Response {
-    let accepted = match accept(&app, request, "issue_certificate").await {
+    let accepted = match accept_answering_triggers(&app, request, "issue_certificate").await {
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
     let spec = spec::kredibel();
-    let error_id = || app.ids.uuid().to_string();
-    if let Some(response) =
-        errors::triggered(spec, "issue_certificate", &accepted.triggers, error_id)
-    {
-        return response;
-    }
     let Some(selected) = scenarios::select(
         spec,
         scenarios::kredibel(),

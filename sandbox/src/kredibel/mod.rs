@@ -49,7 +49,7 @@ impl Behaviour for Kredibel {
             axum::http::Method::from_bytes(operation.method.as_bytes()).ok()?,
         )
         .ok()?;
-        let id: &'static str = spec.operation(operation_id)?.id.as_str();
+        let id: &'static str = operation.id.as_str();
         let product = spec
             .operation_node(operation)
             .pointer("/tags/0")
@@ -93,6 +93,22 @@ pub(crate) struct Accepted {
     pub(crate) body: Map<String, Value>,
     /// `kyc-sandbox:<trigger>` comments found in the images, in field order.
     pub(crate) triggers: Vec<String>,
+}
+
+/// [`accept`], then the error an image trigger names when the operation documents it
+/// (`kyc-sandbox:no_face_detected`): how every product with images answers its triggers but
+/// text recognition, whose `card_not_found` depends on the request.
+pub(crate) async fn accept_answering_triggers(
+    app: &AppState,
+    request: Request,
+    operation_id: &str,
+) -> Result<Accepted, Response> {
+    let accepted = accept(app, request, operation_id).await?;
+    let error_id = || app.ids.uuid().to_string();
+    match errors::triggered(spec::kredibel(), operation_id, &accepted.triggers, error_id) {
+        Some(response) => Err(response),
+        None => Ok(accepted),
+    }
 }
 
 /// Auth, rate limit, bounded read, schema and image validation (the spec's, through

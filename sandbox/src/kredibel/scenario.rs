@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{accept, errors};
+use super::{accept_answering_triggers, errors};
 use crate::app::AppState;
 use crate::scenarios::{self, put};
 use crate::spec;
@@ -25,15 +25,11 @@ pub(crate) async fn answer(
     request: Request,
     operation_id: &'static str,
 ) -> Response {
-    let accepted = match accept(&app, request, operation_id).await {
+    let accepted = match accept_answering_triggers(&app, request, operation_id).await {
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
     let spec = spec::kredibel();
-    let error_id = || app.ids.uuid().to_string();
-    if let Some(response) = errors::triggered(spec, operation_id, &accepted.triggers, error_id) {
-        return response;
-    }
     let Some(selected) =
         scenarios::select(spec, scenarios::kredibel(), operation_id, &accepted.body)
     else {

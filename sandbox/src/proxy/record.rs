@@ -122,15 +122,13 @@ pub(crate) fn recording(masker: &Masker, exchange: &Exchange<'_>) -> Value {
         }
     };
     let parameters: Map<String, Value> = operation
-        .map(|op| path_parameters(masker, spec, op, exchange.path))
+        .map(|op| {
+            path_parameters(spec, op, exchange.path, |schema, value| {
+                masker.redact(spec, schema, value)
+            })
+        })
         .unwrap_or_default();
-    let query: Vec<&str> = exchange
-        .query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split('=').next().unwrap_or_default())
-        .collect();
+    let query = query_names(exchange.query);
     let violations: Vec<Value> = exchange
         .findings
         .iter()
@@ -184,13 +182,14 @@ fn form(
     Value::Object(out)
 }
 
-/// The values of the path parameters of `operation` in `path`, each masked as its schema says
-/// (an id is kept, a NIK masked).
+/// The values of the path parameters of `operation` in `path`, each through `mask` with its
+/// schema: masked as the schema says for a recording (an id is kept, a NIK masked), reduced
+/// to its shape for a replay to match.
 pub(crate) fn path_parameters(
-    masker: &Masker,
     spec: &Spec,
     operation: &Operation,
     path: &str,
+    mask: impl Fn(Option<&Value>, &Value) -> Value,
 ) -> Map<String, Value> {
     let segments = path.split('/').filter(|s| !s.is_empty());
     operation
@@ -202,8 +201,18 @@ pub(crate) fn path_parameters(
             let name = template.strip_prefix('{')?.strip_suffix('}')?;
             let value = Value::String(percent_decoded(actual));
             let schema = parameter_schema(spec, operation, name);
-            Some((name.to_string(), masker.redact(spec, schema, &value)))
+            Some((name.to_string(), mask(schema, &value)))
         })
+        .collect()
+}
+
+/// The names of a query's parameters, in the order sent: their values hold keys and tokens.
+pub(crate) fn query_names(query: Option<&str>) -> Vec<&str> {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split('=').next().unwrap_or_default())
         .collect()
 }
 
@@ -240,7 +249,7 @@ pub(crate) fn parameter_schema<'s>(
 }
 
 /// `%2F` and the like decoded; text that does not decode is kept.
-pub(crate) fn percent_decoded(segment: &str) -> String {
+fn percent_decoded(segment: &str) -> String {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

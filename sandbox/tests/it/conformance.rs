@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use crate::scenarios::label;
 use crate::support::{
     Part, Reply, basic, call, certificate_json, example_json, example_with, identity_image,
-    iluma_request, kredibel_post, ktp_form, ktp_request, multipart, selfie,
+    iluma_request, image_fields, kredibel_post, ktp_form, ktp_request, multipart, selfie,
 };
 
 /// The two vendors the walk covers.
@@ -357,31 +357,21 @@ async fn walk_kredibel(walk: &mut Walk) {
 async fn walk_kredibel_rules(walk: &mut Walk) {
     use Vendor::Kredibel;
     let kredibel = kyc_sandbox::spec::kredibel();
-    for operation in kredibel.operations() {
-        let Some(schema) = operation
-            .request
-            .as_ref()
-            .and_then(|r| r.schema.as_deref())
-            .and_then(|name| kredibel.schema(name))
-        else {
-            continue;
-        };
-        for (field, rule) in kredibel.image_fields(schema) {
-            let too_large = kyc_sandbox::samples::Image::jpeg(640, 640)
-                .base64(rule.max_bytes.unwrap_or(10_000_000) + 1);
-            for (scenario, image) in [
-                ("invalid base64", json!("!!")),
-                ("too large", json!(too_large)),
-            ] {
-                let body = example_with(kredibel, &operation.id, json!({ field: image }));
-                walk.send(
-                    Kredibel,
-                    operation.id.as_str(),
-                    scenario,
-                    kredibel_post(&operation.path, &body),
-                )
-                .await;
-            }
+    for (operation, field, rule) in image_fields(kredibel) {
+        let too_large = kyc_sandbox::samples::Image::jpeg(640, 640)
+            .base64(rule.max_bytes.unwrap_or(10_000_000) + 1);
+        for (scenario, image) in [
+            ("invalid base64", json!("!!")),
+            ("too large", json!(too_large)),
+        ] {
+            let body = example_with(kredibel, &operation.id, json!({ field: image }));
+            walk.send(
+                Kredibel,
+                operation.id.as_str(),
+                scenario,
+                kredibel_post(&operation.path, &body),
+            )
+            .await;
         }
     }
     let selfie = kyc_sandbox::samples::Image::jpeg(640, 640).base64(40_000);

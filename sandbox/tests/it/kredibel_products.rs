@@ -16,7 +16,7 @@ use kyc_sandbox::samples::Image;
 use kyc_sandbox::{SandboxApp, spec};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, call, decode, example_with, in_process, kredibel_post};
+use crate::support::{Reply, call, decode, example_with, image_fields, in_process, kredibel_post};
 
 /// The path of a Kredibel operation, from the spec.
 fn path(operation_id: &str) -> String {
@@ -43,50 +43,31 @@ fn error_type(reply: &Reply) -> (u16, ErrorType) {
     }
 }
 
-/// The operations with an image field, and the field: read from the spec.
-fn image_operations() -> Vec<(String, String, usize)> {
-    let spec = spec::kredibel();
-    let mut out = Vec::new();
-    for operation in spec.operations() {
-        let Some(schema) = operation
-            .request
-            .as_ref()
-            .and_then(|r| r.schema.as_deref())
-            .and_then(|name| spec.schema(name))
-        else {
-            continue;
-        };
-        for (field, rule) in spec.image_fields(schema) {
-            let max = rule.max_bytes.expect("every Kredibel image has a maximum");
-            out.push((operation.id.clone(), field.to_string(), max));
-        }
-    }
-    out
-}
-
 // Every "Error 4XX" table: invalid_base64_encoding (not charged), and the size limit each
 // page states (image_too_large, the biometric page's row, taken by the others).
 #[tokio::test]
 async fn every_image_field_answers_the_base64_and_size_errors() {
     let app = in_process();
-    let operations = image_operations();
+    let spec = spec::kredibel();
+    let operations = image_fields(spec);
     assert!(operations.len() >= 9, "{operations:?}");
-    for (operation_id, field, max) in operations {
-        let spec = spec::kredibel();
+    for (operation, field, rule) in operations {
+        let operation_id = operation.id.as_str();
+        let max = rule.max_bytes.expect("every Kredibel image has a maximum");
         let not_base64 = example_with(
             spec,
-            &operation_id,
-            json!({ &field: "data:image/png;base64,iVBOR" }),
+            operation_id,
+            json!({ field: "data:image/png;base64,iVBOR" }),
         );
-        let reply = post(&app, &operation_id, &not_base64).await;
+        let reply = post(&app, operation_id, &not_base64).await;
         assert_eq!(
             error_type(&reply),
             (400, ErrorType::InvalidBase64Encoding),
             "{operation_id}.{field}"
         );
         let large = Image::jpeg(640, 640).base64(max + 1);
-        let too_large = example_with(spec, &operation_id, json!({ &field: large }));
-        let reply = post(&app, &operation_id, &too_large).await;
+        let too_large = example_with(spec, operation_id, json!({ field: large }));
+        let reply = post(&app, operation_id, &too_large).await;
         assert_eq!(
             error_type(&reply),
             (413, ErrorType::ImageTooLarge),

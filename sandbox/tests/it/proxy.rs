@@ -953,6 +953,7 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
             .bearer_auth(KREDIBEL_KEY)
             .json(&json!({"identityId": nik, "faceImage": face}))
     };
+    let get_health = |base: &str| run.http.get(format!("{base}/health"));
     let base = run.url("kredibel");
     for nik in ["1234567890123456", "1234567890111111"] {
         let answer = biometric(&base, nik).send().await.unwrap();
@@ -1003,12 +1004,7 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
     let short = biometric(&base, "123456789012345").send().await.unwrap();
     assert_eq!(short.status().as_u16(), 400);
     assert!(short.headers().get("x-kyc-replay").is_none());
-    let health = run
-        .http
-        .get(format!("{}/health", replaying.iluma_url()))
-        .send()
-        .await
-        .unwrap();
+    let health = get_health(&replaying.iluma_url()).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     // The multipart request, another NIK of the same shape and the same selfie file: the
     // recorded answer, its echoed NIK masked (16 digits, not the one sent).
@@ -1029,12 +1025,7 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
     )
     .await
     .unwrap();
-    let health = run
-        .http
-        .get(format!("{}/health", strict.iluma_url()))
-        .send()
-        .await
-        .unwrap();
+    let health = get_health(&strict.iluma_url()).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 404);
     let body: Value = health.json().await.unwrap();
     assert_eq!(body["error_code"], "DATA_NOT_FOUND");
@@ -1069,12 +1060,7 @@ async fn recordings_play_back_in_order_then_fall_back_or_refuse() {
         &[],
         false,
     );
-    let health = run
-        .http
-        .get(format!("{}/health", binary.iluma_url))
-        .send()
-        .await
-        .unwrap();
+    let health = get_health(&binary.iluma_url).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 404);
     let answer = biometric(&binary.kredibel_url, "9999999999999999")
         .send()

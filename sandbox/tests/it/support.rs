@@ -11,7 +11,8 @@ use http_body_util::BodyExt as _;
 use kyc_clients::{Environment, iluma, kredibel};
 use kyc_sandbox::{Sandbox, SandboxApp, SandboxConfig};
 use kyc_spec::example::ExampleRequest;
-use kyc_spec::{Scenario, Spec};
+use kyc_spec::image::ImageRule;
+use kyc_spec::{Operation, Scenario, Spec};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -378,6 +379,26 @@ pub(crate) fn example_with(spec: &Spec, operation_id: &str, changes: Value) -> V
         };
     }
     body
+}
+
+/// Every image field of `spec`'s request bodies, with its operation and rule, in the spec's
+/// order.
+pub(crate) fn image_fields(spec: &Spec) -> Vec<(&Operation, &str, ImageRule)> {
+    let mut out = Vec::new();
+    for operation in spec.operations() {
+        let Some(schema) = operation
+            .request
+            .as_ref()
+            .and_then(|r| r.schema.as_deref())
+            .and_then(|name| spec.schema(name))
+        else {
+            continue;
+        };
+        for (field, rule) in spec.image_fields(schema) {
+            out.push((operation, field, rule));
+        }
+    }
+    out
 }
 
 /// The `kyc-sandbox` binary, listening on 127.0.0.1:0. Dropping it kills the process and
