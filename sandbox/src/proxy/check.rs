@@ -226,23 +226,10 @@ pub(crate) fn response(
             problem.json_type = tree
                 .as_ref()
                 .and_then(|t| t.pointer(&problem.pointer))
-                .map(json_type);
+                .map(kyc_spec::json_type);
         }
     }
     problems
-}
-
-/// The JSON type of a value, as a schema's `type` writes it (`integer` for a whole number).
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// The response object covering `status` (references followed).
