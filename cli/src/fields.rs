@@ -119,7 +119,9 @@ pub(crate) fn fields(spec: &Spec, operation: &Operation) -> Vec<Field> {
         {
             continue;
         }
-        let node = parameter_node(spec, operation, &parameter.name).unwrap_or(&Value::Null);
+        let node = spec
+            .parameter_node(operation, &parameter.name)
+            .unwrap_or(&Value::Null);
         let schema = node.get("schema").map(|s| spec.resolve(s));
         out.push(Field {
             wire: parameter.name.clone(),
@@ -227,33 +229,10 @@ pub(crate) fn first_paragraph(text: Option<&str>) -> String {
         .join(" ")
 }
 
-/// A parameter object of `operation` by name, references followed (operation-level parameters
-/// override the path item's, as in OpenAPI).
-pub(crate) fn parameter_node<'a>(
-    spec: &'a Spec,
-    operation: &Operation,
-    name: &str,
-) -> Option<&'a Value> {
-    let item = spec.document().pointer(&format!(
-        "/paths/{}",
-        kyc_spec::refs::escape(&operation.path)
-    ));
-    [
-        spec.operation_node(operation).get("parameters"),
-        item.and_then(|i| i.get("parameters")),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_array)
-    .flatten()
-    .map(|p| spec.resolve(p))
-    .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
-}
-
 /// What the spec requires of a parameter's value, in words (for a value the library refused
 /// before sending): its length, pattern and enum values.
 pub(crate) fn parameter_rule(spec: &Spec, operation: &Operation, name: &str) -> Option<String> {
-    let schema = spec.resolve(parameter_node(spec, operation, name)?.get("schema")?);
+    let schema = spec.resolve(spec.parameter_node(operation, name)?.get("schema")?);
     let mut rules = Vec::new();
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
         rules.push(format!(

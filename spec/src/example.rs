@@ -19,7 +19,7 @@
 use serde_json::{Map, Value};
 
 use crate::image::{self, ImageFormat, sample};
-use crate::{ImageRule, Scenario, Spec, refs};
+use crate::{ImageRule, Scenario, Spec};
 
 /// The image a field gets: its format, pixel size and byte size, all within the field's rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,22 +239,10 @@ impl Spec {
     /// The documented value of a parameter of `operation_id` (its `example`, else its
     /// schema's), e.g. the id a get-by-id example uses.
     pub fn parameter_example(&self, operation_id: &str, name: &str) -> Option<&Value> {
-        let operation = self.operation(operation_id)?;
-        let node = self.operation_node(operation);
-        let path_item = self
-            .document()
-            .pointer(&format!("/paths/{}", refs::escape(&operation.path)));
-        [path_item, Some(node)]
-            .into_iter()
-            .flatten()
-            .filter_map(|n| n.get("parameters")?.as_array())
-            .flatten()
-            .map(|p| self.resolve(p))
-            .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
-            .and_then(|p| {
-                p.get("example")
-                    .or_else(|| self.resolve(p.get("schema")?).get("example"))
-            })
+        let parameter = self.parameter_node(self.operation(operation_id)?, name)?;
+        parameter
+            .get("example")
+            .or_else(|| self.resolve(parameter.get("schema")?).get("example"))
     }
 }
 

@@ -165,6 +165,18 @@ impl Spec {
             .unwrap_or(&Value::Null)
     }
 
+    /// The parameter object of `operation` named `name`, references followed: the operation's
+    /// own before the path item's, which it overrides (as in OpenAPI).
+    pub fn parameter_node(&self, operation: &Operation, name: &str) -> Option<&Value> {
+        let path_item = self.document.get("paths")?.get(&operation.path)?;
+        [self.operation_node(operation), path_item]
+            .into_iter()
+            .filter_map(|node| node.get("parameters")?.as_array())
+            .flatten()
+            .map(|parameter| self.resolve(parameter))
+            .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some(name))
+    }
+
     /// A component schema by name.
     pub fn schema(&self, name: &str) -> Option<&Value> {
         self.document.get("components")?.get("schemas")?.get(name)

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use kyc_spec::redact::Masker;
-use kyc_spec::{Operation, ParameterLocation, Spec};
+use kyc_spec::{Operation, Spec};
 use serde_json::{Map, Value, json};
 
 use super::check::{self, ReadBody};
@@ -222,30 +222,10 @@ pub(crate) fn parameter_schema<'s>(
     operation: &Operation,
     name: &str,
 ) -> Option<&'s Value> {
-    operation
-        .parameters
-        .iter()
-        .find(|p| p.name == name && p.location == ParameterLocation::Path)?;
-    let node = spec.operation_node(operation);
-    let path_item = spec
-        .document()
-        .get("paths")
-        .and_then(|p| p.get(&operation.path));
-    [
-        node.get("parameters"),
-        path_item.and_then(|p| p.get("parameters")),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_array)
-    .flatten()
-    .map(|p| spec.resolve(p))
-    .find(|p| {
-        p.get("name").and_then(Value::as_str) == Some(name)
-            && p.get("in").and_then(Value::as_str) == Some("path")
-    })
-    .and_then(|p| p.get("schema"))
-    .map(|s| spec.resolve(s))
+    let parameter = spec
+        .parameter_node(operation, name)
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))?;
+    parameter.get("schema").map(|schema| spec.resolve(schema))
 }
 
 /// `%2F` and the like decoded; text that does not decode is kept.

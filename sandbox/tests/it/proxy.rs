@@ -135,14 +135,7 @@ fn sample(rule: &ImageRule) -> Vec<u8> {
 
 /// A parameter's documented example, as text.
 fn parameter_example(spec: &Spec, operation_id: &str, name: &str) -> String {
-    let operation = spec.operation(operation_id).unwrap();
-    spec.operation_node(operation)["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| spec.resolve(p))
-        .find(|p| p["name"] == name)
-        .and_then(|p| p.get("example").or_else(|| p.pointer("/schema/example")))
+    spec.parameter_example(operation_id, name)
         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
         .unwrap_or_else(|| "x".into())
 }
