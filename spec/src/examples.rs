@@ -8,7 +8,7 @@ use crate::Spec;
 
 impl Spec {
     /// The value of the example called `name` in any response component
-    /// (`components/responses/*/content/*/examples/<name>`), the first found in document order.
+    /// (`components/responses/*/content/*/examples/<name>`), the first found in key order.
     pub fn component_response_example(&self, name: &str) -> Option<&Value> {
         self.document()
             .pointer("/components/responses")?

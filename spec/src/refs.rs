@@ -78,7 +78,7 @@ pub fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
 }
 
 /// Every `$ref` in `document` that points at nothing, as `(JSON pointer of the referencing
-/// node, reference)`, in document order.
+/// node, reference)`, in key order.
 pub fn dangling(document: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(document, &mut String::new(), &mut |pointer, node| {

@@ -236,7 +236,7 @@ impl Spec {
             .collect()
     }
 
-    /// Every scenario of every operation, in document order.
+    /// Every scenario of every operation, operations in key order.
     pub fn all_scenarios(&self) -> Result<Vec<Scenario<'_>>, ScenarioError> {
         let mut out = Vec::new();
         for operation in self.operations() {

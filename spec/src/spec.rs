@@ -40,6 +40,10 @@ impl fmt::Display for SpecShapeError {
 impl std::error::Error for SpecShapeError {}
 
 /// One vendor's spec: the document as JSON, its vendor entry and its operations.
+///
+/// The JSON maps are serde_json's, ordered by key, so "in key order" below means sorted, not
+/// as the file is written: serde_json's `preserve_order` would keep the file's order, but it
+/// makes every JSON object of every call an index map (+3.5% instructions per call).
 #[derive(Debug, Clone)]
 pub struct Spec {
     document: Value,
@@ -117,7 +121,7 @@ impl Spec {
         &self.vendor
     }
 
-    /// Every operation, in document order (paths as written, methods in OpenAPI's order).
+    /// Every operation: paths in key order, methods in OpenAPI's order.
     pub fn operations(&self) -> &[Operation] {
         &self.operations
     }
@@ -135,7 +139,7 @@ impl Spec {
 
     /// Every host the spec sends operations to, with its servers: the spec's own first (named
     /// by [`VendorInfo::default_host`]), then each host that operations name with their own
-    /// servers (`x-host`), once, in document order.
+    /// servers (`x-host`), once, in key order.
     pub fn hosts(&self) -> Vec<(&str, &[Server])> {
         let mut hosts = vec![(self.vendor.default_host(), self.vendor.servers.as_slice())];
         for operation in &self.operations {
@@ -182,7 +186,7 @@ impl Spec {
         self.document.get("components")?.get("schemas")?.get(name)
     }
 
-    /// Every component schema, by name, in document order.
+    /// Every component schema, by name, in key order.
     pub fn schemas(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.document
             .get("components")

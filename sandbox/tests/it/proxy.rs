@@ -465,13 +465,13 @@ fn found(
         assert_eq!(
             keys,
             [
-                "vendor",
-                "operation",
+                "decodes",
                 "direction",
-                "status",
+                "operation",
                 "path",
                 "rule",
-                "decodes"
+                "status",
+                "vendor"
             ],
             "{line}"
         );
@@ -608,8 +608,8 @@ async fn a_stub_vendor_s_differences_are_reported() {
     assert_eq!(
         exchange!(iluma, "screen_individual", 200, echoes),
         [
-            entry("/created", "format", true),
             entry("/addresses/0/country", "pattern", true),
+            entry("/created", "format", true),
             entry("/score_threshold", "type", true),
         ]
     );

@@ -339,14 +339,13 @@ fn every_violation_or_the_first() {
     let value = json!({"name": "E", "kind": "C", "tags": ["a", "a"], "x": 1});
     let all = found(&Validator::new(&spec).value(person(&spec), &value));
     let paths: Vec<(&str, Rule)> = all.iter().map(|(p, r, _)| (p.as_str(), *r)).collect();
-    // `required` first, then the fields in the value's order (as written: kyc-spec reads JSON
-    // keeping document order).
+    // `required` first, then the fields in the value's order (a `Value` object's keys sort).
     assert_eq!(
         paths,
         [
             ("nik", Rule::Required),
-            ("name", Rule::MinLength),
             ("kind", Rule::Enum),
+            ("name", Rule::MinLength),
             ("tags[1]", Rule::UniqueItems),
             ("x", Rule::UnknownField),
         ]

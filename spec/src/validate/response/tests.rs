@@ -153,14 +153,14 @@ fn tolerated_differences_are_reported_as_decoding() {
     assert_eq!(
         check(&spec, "Screening", &value),
         [
-            ("/status".to_string(), Rule::Enum, true),
-            ("/results/0/scopes/1".to_string(), Rule::Enum, true),
+            ("/kind".to_string(), Rule::Enum, false),
             (
                 "/results/0/new~1field~0".to_string(),
                 Rule::UnknownField,
                 true
             ),
-            ("/kind".to_string(), Rule::Enum, false),
+            ("/results/0/scopes/1".to_string(), Rule::Enum, true),
+            ("/status".to_string(), Rule::Enum, true),
             ("/strict/b".to_string(), Rule::UnknownField, false),
         ]
     );
@@ -169,7 +169,7 @@ fn tolerated_differences_are_reported_as_decoding() {
         .value(spec.schema("Screening").unwrap(), &value);
     let scope = violations
         .iter()
-        .find(|v| v.rule == Rule::Enum && v.pointer.starts_with("/results"));
+        .find(|v| v.rule == Rule::Enum && v.decodes);
     assert_eq!(scope.unwrap().path, "results[0].scopes[1]");
     let unknown = violations.iter().find(|v| v.rule == Rule::UnknownField);
     assert_eq!(
@@ -190,8 +190,8 @@ fn values_that_break_an_expectation_decode() {
         check(&spec, "Echo", &echo),
         [
             ("/id".to_string(), Rule::Format, true),
-            ("/ref".to_string(), Rule::Pattern, true),
             ("/nik".to_string(), Rule::Pattern, true),
+            ("/ref".to_string(), Rule::Pattern, true),
             ("/score".to_string(), Rule::Type, true),
             ("/tags".to_string(), Rule::MaxItems, true),
             ("/when".to_string(), Rule::Format, true),
@@ -207,8 +207,8 @@ fn values_that_break_an_expectation_decode() {
     assert_eq!(
         check(&spec, "Echo", &json!({"score": "87", "id": {}})),
         [
-            ("/score".to_string(), Rule::Type, false),
             ("/id".to_string(), Rule::Type, false),
+            ("/score".to_string(), Rule::Type, false),
         ]
     );
     let request = Validator::new(&spec).value(spec.schema("Echo").unwrap(), &echo);
@@ -270,8 +270,8 @@ fn violations_say_whether_the_value_is_personal_data() {
     assert_eq!(
         pii,
         [
-            ("/results/0/address/category", Some(PiiKind::Address)),
             ("/gender", Some(PiiKind::Name)),
+            ("/results/0/address/category", Some(PiiKind::Address)),
         ]
     );
     value["status"] = json!("QUEUED");
@@ -311,13 +311,9 @@ fn first_only_goes_past_tolerated_violations() {
         .response()
         .first_only()
         .value(schema, &value);
-    // The fields in the value's order: `status` (tolerated, kept) comes before `kind`.
     assert_eq!(
         found(&violations),
-        [
-            ("/status".to_string(), Rule::Enum, true),
-            ("/kind".to_string(), Rule::Enum, false),
-        ],
+        [("/kind".to_string(), Rule::Enum, false),],
         "stops at the first that does not decode"
     );
     value["kind"] = json!("A");
